@@ -1,0 +1,1 @@
+return await RepLens.Host.Cli.ReplensCli.RunAsync(args);
