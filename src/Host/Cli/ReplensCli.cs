@@ -1,6 +1,22 @@
+using System.CommandLine;
+using RepLens.Host.Cli.Commands;
+
 namespace RepLens.Host.Cli;
 
+/// <summary>The <c>replens</c> command line.</summary>
 internal static class ReplensCli
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(0);
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "RepLens: what a network represents, layer by layer, and how that compares with the brain. " +
+            "Extracts layer activations, builds RDMs, compares them with targets and fMRI, and writes tables, RDMs, figures and a report.");
+        root.Options.Add(CommonOptions.Plugins);
+        root.Options.Add(CommonOptions.Verbose);
+        root.Options.Add(CommonOptions.Quiet);
+        root.Subcommands.Add(PluginsCommand.Create());
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args) => Create().Parse(args).InvokeAsync();
 }

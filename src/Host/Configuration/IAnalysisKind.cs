@@ -1,0 +1,19 @@
+using RepLens.Host.Configuration;
+
+namespace RepLens.Host.Configuration;
+
+/// <summary>
+/// A kind of analysis the host runs (<c>"kind": "target-rsa"</c>, …): it validates its own settings in
+/// the config and, later, runs.
+/// </summary>
+internal interface IAnalysisKind
+{
+    /// <summary>The <c>kind</c> value in the config.</summary>
+    string Kind { get; }
+
+    /// <summary>One line for <c>--help</c> and reports: the question the analysis answers.</summary>
+    string Question { get; }
+
+    /// <summary>Reads and validates the settings of one analysis entry; errors go to the reader's error list.</summary>
+    object ParseSettings(JsonObjectReader reader, ConfigContext context);
+}

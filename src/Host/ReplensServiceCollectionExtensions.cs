@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML;
+using RepLens.Abstractions;
+using RepLens.Host.Configuration;
+using RepLens.Host.Targets;
+
+namespace RepLens.Host;
+
+/// <summary>The host's own services: built-in targets, analysis kinds, the run machinery.</summary>
+internal static class ReplensServiceCollectionExtensions
+{
+    public static IServiceCollection AddReplensCore(this IServiceCollection services)
+    {
+        services.AddSingleton(new MLContext(seed: 0));
+        services.AddRepresentationalTarget<CategoryModelTarget>(CategoryModelTarget.Id);
+        services.AddSingleton<IReadOnlyList<IAnalysisKind>>(sp => sp.GetServices<IAnalysisKind>().ToList());
+        services.AddSingleton<ConfigLoader>();
+        services.AddSingleton<Plugins.ExtensionDirectory>();
+        return services;
+    }
+}
