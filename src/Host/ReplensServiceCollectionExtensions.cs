@@ -14,6 +14,7 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton(new MLContext(seed: 0));
         services.AddRepresentationalTarget<CategoryModelTarget>(CategoryModelTarget.Id);
         services.AddSingleton<IReadOnlyList<IAnalysisKind>>(sp => sp.GetServices<IAnalysisKind>().ToList());
+        services.AddSingleton<IAnalysisKind, Analyses.TargetRsaAnalysis>();
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
         return services;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RepLens.Abstractions;
+using RepLens.Rsa;
 
 namespace RepLens.Host.Configuration;
 
@@ -51,7 +52,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
         var output = Resolve(r.String("output", required: true, expected: "the path of the output folder"));
         var cache = Resolve(r.String("cache"));
         var seed = r.Int("seed", 0, min: 0);
-        var device = r.Enum("device", ComputeDevice.Auto);
+        var device = r.Enum("device", RsaDevice.Auto);
         var precision = r.Enum("precision", ComputePrecision.Float32);
         long memory = DefaultMemoryBudget;
         var memoryText = r.String("memory", expected: "a size such as \"2GB\" or \"512MB\"");

@@ -1,4 +1,5 @@
 using RepLens.Abstractions;
+using RepLens.Rsa;
 
 namespace RepLens.Host.Configuration;
 
@@ -12,7 +13,7 @@ internal sealed record RunConfig
     public required string OutputDirectory { get; init; }
     public string? CacheDirectory { get; init; }
     public int Seed { get; init; }
-    public ComputeDevice Device { get; init; }
+    public RsaDevice Device { get; init; }
     public ComputePrecision Precision { get; init; }
     public long MemoryBudgetBytes { get; init; }
     public BadImagePolicy OnBadImage { get; init; }

@@ -1,9 +1,0 @@
-namespace RepLens.Host.Configuration;
-
-/// <summary>Where the RSA core runs.</summary>
-internal enum ComputeDevice
-{
-    Auto,
-    Cpu,
-    Cuda,
-}

@@ -1,0 +1,91 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RepLens.Abstractions;
+using RepLens.Abstractions.IO;
+
+namespace RepLens.Host.Run;
+
+/// <summary>
+/// What a run was made of, written to <c>manifest.json</c>: versions, plugins and their hashes, the
+/// seed, input hashes, cache hits and misses, outputs — what a methods section or a reviewer needs.
+/// </summary>
+internal sealed class RunManifest
+{
+    public string Tool { get; init; } = "RepLens";
+    public string Version { get; init; } = ToolVersion;
+    public string ContractVersion { get; init; } = RepLensContract.Version.ToString(3);
+    public string Runtime { get; init; } = RuntimeInformation.FrameworkDescription;
+    public string Os { get; init; } = RuntimeInformation.OSDescription;
+    public int ProcessorCount { get; init; } = Environment.ProcessorCount;
+    public Dictionary<string, string> Libraries { get; init; } = LibraryVersions();
+    public string? Name { get; set; }
+    public string Started { get; set; } = DateTime.UtcNow.ToString("O");
+    public string? Finished { get; set; }
+    public double? Seconds { get; set; }
+    public int Seed { get; set; }
+    public string? Device { get; set; }
+    public string? Precision { get; set; }
+    public long MemoryBudgetBytes { get; set; }
+    public string? ConfigSha256 { get; set; }
+    public StimuliInfo? Stimuli { get; set; }
+    public List<ModelInfo> Models { get; } = new();
+    public List<TargetInfo> Targets { get; } = new();
+    public List<PluginInfo> Plugins { get; } = new();
+    public List<AnalysisInfo> Analyses { get; } = new();
+    public CacheInfo Cache { get; } = new();
+    public List<string> Warnings { get; } = new();
+    public List<string> Outputs { get; } = new();
+
+    public sealed record StimuliInfo(string Path, int Count, string SetKey, int Skipped, IReadOnlyList<string> SkippedIds);
+    public sealed record ModelInfo(string Name, string Family, string? BuiltIn, string? File, string? FileSha256, string Fingerprint, string Preprocessing, IReadOnlyList<string> Layers);
+    public sealed record TargetInfo(string Name, string Kind, string Fingerprint, string Metric);
+    public sealed record PluginInfo(string Name, string Version, string ContractVersion, string Sha256, string Folder);
+    public sealed record AnalysisInfo(string Kind, string Question, IReadOnlyDictionary<string, string> Statistics);
+
+    public sealed class CacheInfo
+    {
+        public string? Folder { get; set; }
+        public int ActivationHits { get; set; }
+        public int ActivationMisses { get; set; }
+        public int RdmHits { get; set; }
+        public int RdmMisses { get; set; }
+        public int TargetHits { get; set; }
+        public int TargetMisses { get; set; }
+    }
+
+    public static string ToolVersion =>
+        typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+
+    public static RunManifest Read(string path) =>
+        JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), JsonOptions)
+        ?? throw new InvalidDataException($"{path}: empty manifest.");
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static Dictionary<string, string> LibraryVersions()
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var name in new[] { "TorchSharp", "Microsoft.ML.Core", "Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxTransformer", "McMaster.NETCore.Plugins", "OxyPlot" })
+        {
+            try
+            {
+                var a = Assembly.Load(name);
+                result[name] = a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+                               ?? a.GetName().Version?.ToString() ?? "?";
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+            }
+        }
+        return result;
+    }
+}
