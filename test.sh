@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project; prints the totals as a plain line
+# "N passed, N failed[, N skipped]". Needs only the .NET 10 SDK (packages restore from NuGet).
+# Usage: ./test.sh [extra `dotnet test` arguments, e.g. --filter FullyQualifiedName~Rsa]
+set -uo pipefail
+cd "$(dirname "$0")"
+configuration=${CONFIGURATION:-Release}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet build Plugins.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; echo "build failed"; exit 1; }
+dotnet test Plugins.sln -c "$configuration" --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-project summaries: "Passed!  - Failed:     0, Passed:    18, Skipped:     0, Total:    18"
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+projects=$(grep -cE '^(Passed|Failed)!' "$log")
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test exited with $status (a test host may have crashed)"; fi
+echo "test projects: $projects"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$passed" -gt 0 ] || { echo "no test ran"; exit 1; }
+exit "$status"
