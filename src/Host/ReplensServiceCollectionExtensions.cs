@@ -17,6 +17,7 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton<IAnalysisKind, Analyses.TargetRsaAnalysis>();
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
+        services.AddSingleton<Run.RunExecutor>();
         return services;
     }
 }

@@ -1,5 +1,10 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
 using RepLens.Abstractions;
+using RepLens.Abstractions.IO;
 using RepLens.Host.Configuration;
+using RepLens.Host.Figures;
+using RepLens.Host.Run;
 using RepLens.Rsa.Comparisons;
 using RepLens.Rsa.Inference;
 
@@ -10,7 +15,7 @@ namespace RepLens.Host.Analyses;
 /// every target RDM (Spearman by default), with permutation p-values, bootstrap confidence intervals
 /// and a correction across layers — the analysis of the seed paper's Figure 2.
 /// </summary>
-internal sealed partial class TargetRsaAnalysis : IAnalysisKind
+internal sealed class TargetRsaAnalysis : IAnalysisKind
 {
     public const string KindName = "target-rsa";
 
@@ -34,4 +39,91 @@ internal sealed partial class TargetRsaAnalysis : IAnalysisKind
             reader.Double("confidenceLevel", 0.95, min: 0.5, max: 0.999),
             reader.Enum("correction", MultipleComparisonCorrection.BenjaminiHochberg));
     }
+
+    /// <summary>Columns of <c>tables/target_rsa.csv</c>; the first nine are the contract of the issue that specified it.</summary>
+    public static readonly string[] Columns =
+    {
+        "model", "layer", "depth", "target", "r", "p", "p_fdr", "ci_low", "ci_high",
+        "relative_depth", "network_name", "comparison", "layer_metric", "target_metric", "permutations", "bootstrap", "n_stimuli",
+    };
+
+    public void Run(RunContext context, object settings)
+    {
+        var s = (TargetRsaSettings)settings;
+        var rows = new List<string[]>();
+        var series = new List<LineSeriesData>();
+        foreach (var modelName in s.Models)
+        {
+            var model = context.Model(modelName);
+            foreach (var targetName in s.Targets)
+            {
+                var target = context.Target(targetName);
+                var targetRdm = context.TargetRdm(target);
+                int n = model.Layers.Count;
+                var r = new double[n];
+                var p = new double[n];
+                var low = new double[n];
+                var high = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    context.Cancellation.ThrowIfCancellationRequested();
+                    var layer = model.Layers[i];
+                    var layerRdm = context.LayerRdm(model, layer, s.LayerMetric);
+                    r[i] = RdmComparer.Compare(layerRdm, targetRdm, s.Comparison);
+                    p[i] = s.Permutations > 0
+                        ? PermutationTest.Run(layerRdm, targetRdm, s.Comparison, s.Permutations, context.DeriveSeed(Kind, "permutation", model.Name, layer.Name, target.Name)).P
+                        : double.NaN;
+                    (low[i], high[i]) = s.Bootstrap > 0
+                        ? Bootstrap.CompareConfidenceInterval(layerRdm, targetRdm, s.Comparison, s.Bootstrap, s.ConfidenceLevel,
+                            context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, target.Name))
+                        : (double.NaN, double.NaN);
+                }
+                var adjusted = s.Permutations > 0 ? FalseDiscovery.Adjust(p, s.Correction) : p.Select(_ => double.NaN).ToArray();
+                for (int i = 0; i < n; i++)
+                {
+                    var layer = model.Layers[i];
+                    rows.Add(new[]
+                    {
+                        model.Name, layer.Name, layer.Depth.ToString(CultureInfo.InvariantCulture), target.Name,
+                        F(r[i]), F(p[i]), F(adjusted[i]), F(low[i]), F(high[i]),
+                        F(model.RelativeDepth(layer)), layer.NetworkName, EnumNames.Name(s.Comparison), EnumNames.Name(s.LayerMetric),
+                        EnumNames.Name(target.Metric), s.Permutations.ToString(CultureInfo.InvariantCulture),
+                        s.Bootstrap.ToString(CultureInfo.InvariantCulture), context.Stimuli.Count.ToString(CultureInfo.InvariantCulture),
+                    });
+                }
+                var x = model.Layers.Select(model.RelativeDepth).ToList();
+                series.Add(new LineSeriesData($"{model.Name} · {target.Name}", x, r,
+                    s.Bootstrap > 0 ? low : null, s.Bootstrap > 0 ? high : null,
+                    Marked: s.Permutations > 0 ? adjusted.Select(q => q < 0.05).ToList() : null));
+                var best = Array.IndexOf(r, r.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max());
+                if (best >= 0)
+                    context.Log.LogInformation("target-rsa {Model} × {Target}: highest {Method} r = {R:0.000} at {Layer}", model.Name, target.Name,
+                        EnumNames.Name(s.Comparison), r[best], model.Layers[best].Name);
+            }
+        }
+
+        var table = context.Output.Table("target_rsa");
+        CsvTable.Write(table, Columns, rows);
+        var figure = context.Output.Figure("target_rsa");
+        FigureWriter.SaveLines(figure, "Layer RDMs vs target RDMs",
+            "relative layer depth", $"{EnumNames.Name(s.Comparison)} r (layer RDM, target RDM)", series,
+            subtitle: $"{context.Stimuli.Count} stimuli; layer RDMs: {EnumNames.Name(s.LayerMetric)} distance" +
+                (s.Bootstrap > 0 ? $"; bands: {s.ConfidenceLevel:P0} bootstrap CI" : "") +
+                (s.Permutations > 0 ? $"; filled points: p_{EnumNames.Name(s.Correction)} < 0.05 ({s.Permutations} permutations)" : ""));
+        context.Manifest.Outputs.Add(context.Output.Relative(table));
+        context.Manifest.Outputs.Add(context.Output.Relative(figure + ".png"));
+        context.Manifest.Outputs.Add(context.Output.Relative(figure + ".svg"));
+        context.Manifest.Analyses.Add(new RunManifest.AnalysisInfo(Kind, Question, new Dictionary<string, string>
+        {
+            ["comparison"] = EnumNames.Name(s.Comparison),
+            ["layerMetric"] = EnumNames.Name(s.LayerMetric),
+            ["permutations"] = s.Permutations.ToString(CultureInfo.InvariantCulture),
+            ["permutationScheme"] = "stimulus labels of the layer RDM permuted (rows and columns together); p = (1 + #{r_perm >= r}) / (1 + K)",
+            ["bootstrap"] = s.Bootstrap.ToString(CultureInfo.InvariantCulture),
+            ["confidenceLevel"] = s.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
+            ["correction"] = EnumNames.Name(s.Correction) + " across the layers of each model and target",
+        }));
+    }
+
+    private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 }

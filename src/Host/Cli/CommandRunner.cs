@@ -17,15 +17,19 @@ internal static class CommandRunner
     public static Task<int> RunAsync(ParseResult parse, CancellationToken ct, Func<IServiceProvider, CancellationToken, Task<int>> body) =>
         RunAsync(parse, ct, Array.Empty<string>(), body);
 
+    /// <summary>For commands of the RSA core alone (<c>rdm</c>, <c>compare</c>, …): no plugins are loaded.</summary>
+    public static Task<int> RunCoreAsync(ParseResult parse, CancellationToken ct, Func<IServiceProvider, CancellationToken, Task<int>> body) =>
+        RunAsync(parse, ct, Array.Empty<string>(), body, loadPlugins: false);
+
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken ct, IEnumerable<string> morePluginFolders,
-        Func<IServiceProvider, CancellationToken, Task<int>> body)
+        Func<IServiceProvider, CancellationToken, Task<int>> body, bool loadPlugins = true)
     {
         bool verbose = parse.GetValue(CommonOptions.Verbose);
         var level = verbose ? LogLevel.Debug : parse.GetValue(CommonOptions.Quiet) ? LogLevel.Warning : LogLevel.Information;
         var folders = (parse.GetValue(CommonOptions.Plugins) ?? Array.Empty<string>()).Concat(morePluginFolders);
         try
         {
-            using var host = ReplensHostFactory.Build(folders, level);
+            using var host = ReplensHostFactory.Build(folders, level, loadPlugins);
             return await body(host.Services, ct).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -14,7 +14,11 @@ internal static class ReplensCli
         root.Options.Add(CommonOptions.Plugins);
         root.Options.Add(CommonOptions.Verbose);
         root.Options.Add(CommonOptions.Quiet);
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(PluginsCommand.Create());
+        root.Subcommands.Add(RdmCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(NoiseCeilingCommand.Create());
         return root;
     }
 

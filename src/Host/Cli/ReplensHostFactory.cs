@@ -11,7 +11,7 @@ namespace RepLens.Host.Cli;
 /// </summary>
 internal static class ReplensHostFactory
 {
-    public static IHost Build(IEnumerable<string> extraPluginFolders, LogLevel level)
+    public static IHost Build(IEnumerable<string> extraPluginFolders, LogLevel level, bool loadPlugins = true)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -32,7 +32,7 @@ internal static class ReplensHostFactory
         builder.Services.AddReplensCore();
         var catalog = new PluginCatalog();
         catalog.AddHostContributions(builder.Services);
-        catalog.LoadAll(new[] { PluginCatalog.DefaultFolder }.Concat(extraPluginFolders), builder.Services);
+        if (loadPlugins) catalog.LoadAll(new[] { PluginCatalog.DefaultFolder }.Concat(extraPluginFolders), builder.Services);
         builder.Services.AddSingleton(catalog);
 
         var host = builder.Build();

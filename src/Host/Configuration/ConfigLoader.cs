@@ -14,6 +14,28 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
 {
     public const long DefaultMemoryBudget = 2L << 30;
 
+    /// <summary>
+    /// The extra plugin folders a config names, read before the host is built (plugins must be loaded
+    /// before the rest of the config can be checked). Any problem is left for <see cref="Load"/> to report.
+    /// </summary>
+    public static IReadOnlyList<string> PeekPluginFolders(string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            using var doc = JsonDocument.Parse(File.ReadAllText(full), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("plugins", out var p) || p.ValueKind != JsonValueKind.Array)
+                return Array.Empty<string>();
+            var dir = Path.GetDirectoryName(full)!;
+            return p.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String)
+                .Select(e => Path.GetFullPath(e.GetString()!, dir)).Where(Directory.Exists).ToList();
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return Array.Empty<string>();
+        }
+    }
+
     public RunConfig Load(string path)
     {
         var full = Path.GetFullPath(path);

@@ -1,4 +1,4 @@
-using RepLens.Host.Configuration;
+using RepLens.Host.Run;
 
 namespace RepLens.Host.Configuration;
 
@@ -16,4 +16,7 @@ internal interface IAnalysisKind
 
     /// <summary>Reads and validates the settings of one analysis entry; errors go to the reader's error list.</summary>
     object ParseSettings(JsonObjectReader reader, ConfigContext context);
+
+    /// <summary>Runs the analysis: tables, figures and manifest entries go to the run folder through <paramref name="context"/>.</summary>
+    void Run(RunContext context, object settings);
 }

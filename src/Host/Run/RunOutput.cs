@@ -15,7 +15,9 @@ internal sealed class RunOutput(string root)
     public string Figures => Path.Combine(Root, "figures");
     public string Rdms => Path.Combine(Root, "rdms");
 
-    public string LayerRdm(string model, LayerDescription layer) => Path.Combine(Rdms, model, layer.SafeName + ".npy");
+    /// <summary><c>rdms/&lt;model&gt;/&lt;layer&gt;.npy</c>; the metric is added to the name unless it is cosine (the default).</summary>
+    public string LayerRdm(string model, LayerDescription layer, DistanceMetric metric) =>
+        Path.Combine(Rdms, model, layer.SafeName + (metric == DistanceMetric.Cosine ? "" : "." + EnumNames.Name(metric)) + ".npy");
     public string TargetRdm(string target) => Path.Combine(Rdms, "targets", LayerDescription.MakeSafe(target) + ".npy");
     public string Table(string name) => Path.Combine(Tables, name + ".csv");
     public string Figure(string name) => Path.Combine(Figures, name);

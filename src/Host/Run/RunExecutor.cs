@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML;
+using RepLens.Abstractions;
+using RepLens.Abstractions.IO;
+using RepLens.Host.Configuration;
+using RepLens.Host.Data;
+using RepLens.Host.Plugins;
+
+namespace RepLens.Host.Run;
+
+/// <summary>
+/// <c>replens run CONFIG</c>: validates everything that can be validated before computing (config,
+/// plugins, stimuli, models, layers, targets — all errors at once), then runs the analyses, writing
+/// the run folder. Activations and RDMs come from the content-addressed cache when present, so a
+/// rerun or a resumed run recomputes nothing that is already on disk.
+/// </summary>
+internal sealed class RunExecutor(
+    ExtensionDirectory extensions,
+    PluginCatalog catalog,
+    IReadOnlyList<IAnalysisKind> analysisKinds,
+    MLContext ml,
+    ILogger<RunExecutor> log)
+{
+    public RunContext? LastContext { get; private set; }
+
+    public void Execute(RunConfig config, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var stimuli = StimulusTableReader.Read(config.StimuliPath);
+        log.LogInformation("Stimuli: {Count} from {Path}", stimuli.Count, config.StimuliPath);
+
+        var errors = new ConfigErrors();
+        var models = OpenModels(config, errors);
+        var targets = OpenTargets(config, errors);
+        try
+        {
+            errors.ThrowIfAny(config.ConfigPath);
+
+            var output = new RunOutput(config.OutputDirectory);
+            Directory.CreateDirectory(output.Root);
+            var setKey = StimulusSetKey.Compute(stimuli);
+            var manifest = NewManifest(config, stimuli, setKey, models, targets);
+            AtomicFile.WriteAllText(output.Config, ResolvedConfig(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            CsvTable.Write(output.Stimuli, new[] { "index", "id", "path", "category" },
+                stimuli.Select((s, i) => (IReadOnlyList<string>)new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id, s.ImagePath, s.Category ?? "" }));
+
+            var cache = new ArtifactCache(config.EffectiveCacheDirectory, new CacheStatistics());
+            var abandoned = cache.RemoveAbandonedTemporaries();
+            if (abandoned > 0) log.LogInformation("Cache: removed {Count} partial files left by an interrupted run", abandoned);
+            manifest.Cache.Folder = cache.Root;
+
+            var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct);
+            LastContext = context;
+            foreach (var analysis in config.Analyses)
+            {
+                ct.ThrowIfCancellationRequested();
+                var kind = analysisKinds.Single(k => k.Kind == analysis.Kind);
+                log.LogInformation("Analysis {Kind} ({Path})", analysis.Kind, analysis.Path);
+                kind.Run(context, analysis.Settings);
+            }
+
+            var stats = cache.Statistics;
+            manifest.Cache.ActivationHits = stats.ActivationHits;
+            manifest.Cache.ActivationMisses = stats.ActivationMisses;
+            manifest.Cache.RdmHits = stats.RdmHits;
+            manifest.Cache.RdmMisses = stats.RdmMisses;
+            manifest.Cache.TargetHits = stats.TargetHits;
+            manifest.Cache.TargetMisses = stats.TargetMisses;
+            manifest.Finished = DateTime.UtcNow.ToString("O");
+            manifest.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            manifest.Outputs.Sort(StringComparer.Ordinal);
+            manifest.Write(output.Manifest);
+            log.LogInformation("Done in {Seconds:0.0} s: {Folder} (cache: {AH} activation and {RH} RDM hits, {AM} and {RM} computed)",
+                clock.Elapsed.TotalSeconds, output.Root, stats.ActivationHits, stats.RdmHits, stats.ActivationMisses, stats.RdmMisses);
+        }
+        finally
+        {
+            foreach (var m in models) m.Model.Dispose();
+        }
+    }
+
+    private List<ModelSession> OpenModels(RunConfig config, ConfigErrors errors)
+    {
+        var sessions = new List<ModelSession>();
+        foreach (var m in config.Models)
+        {
+            try
+            {
+                string family;
+                if (m.BuiltIn is not null)
+                {
+                    var found = extensions.FindBuiltInModel(m.BuiltIn);
+                    if (found is null)
+                    {
+                        var names = extensions.BuiltInModelNames();
+                        errors.Add($"{m.Path}.model", $"no built-in model '{m.BuiltIn}'." +
+                            (names.Count == 0 ? " No plugin provides built-in models." : $" Available: {string.Join(", ", names)}."));
+                        continue;
+                    }
+                    family = found.Value.Family;
+                    if (m.Family is not null && m.Family != family)
+                        errors.Add($"{m.Path}.family", $"built-in model '{m.BuiltIn}' belongs to family '{family}', not '{m.Family}'.");
+                }
+                else
+                {
+                    family = m.Family!;
+                }
+                var extractor = extensions.ModelExtractor(family, $"{m.Path}.family");
+                var loaded = extractor.Open(new ModelRequest(m.Name, m.BuiltIn, m.ModelPath, m.Options));
+                try
+                {
+                    var layers = loaded.SelectLayers(m.Layers);
+                    if (layers.Count == 0) throw new ArgumentException($"the selectors [{string.Join(", ", m.Layers)}] match no layer.");
+                    sessions.Add(new ModelSession(m, family, loaded, layers));
+                    log.LogInformation("Model {Model} ({Family}): {Count} layers selected", m.Name, family, layers.Count);
+                }
+                catch (ArgumentException e)
+                {
+                    loaded.Dispose();
+                    errors.Add($"{m.Path}.layers", e.Message);
+                }
+            }
+            catch (ConfigurationErrorException e)
+            {
+                errors.Add(e);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or InvalidOperationException)
+            {
+                errors.Add(m.Path, e.Message);
+            }
+        }
+        return sessions;
+    }
+
+    private List<TargetSession> OpenTargets(RunConfig config, ConfigErrors errors)
+    {
+        var sessions = new List<TargetSession>();
+        foreach (var t in config.Targets)
+        {
+            try
+            {
+                var target = extensions.Target(t.Kind, $"{t.Path}.kind");
+                var configured = target.Open(new TargetRequest(t.Name, t.Options));
+                sessions.Add(new TargetSession(t, configured, t.Metric ?? target.DefaultMetric));
+            }
+            catch (ConfigurationErrorException e)
+            {
+                errors.Add(e);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException)
+            {
+                errors.Add(t.Path, e.Message);
+            }
+        }
+        return sessions;
+    }
+
+    private RunManifest NewManifest(RunConfig config, StimulusTable stimuli, string setKey, List<ModelSession> models, List<TargetSession> targets)
+    {
+        var manifest = new RunManifest
+        {
+            Name = config.Name,
+            Seed = config.Seed,
+            Device = EnumNames.Name(config.Device),
+            Precision = EnumNames.Name(config.Precision),
+            MemoryBudgetBytes = config.MemoryBudgetBytes,
+            ConfigSha256 = ContentHash.OfFile(config.ConfigPath),
+            Stimuli = new RunManifest.StimuliInfo(config.StimuliPath, stimuli.Count, setKey, 0, Array.Empty<string>()),
+        };
+        foreach (var m in models)
+        {
+            manifest.Models.Add(new RunManifest.ModelInfo(m.Name, m.Family, m.Config.BuiltIn, m.Config.ModelPath,
+                m.Config.ModelPath is null ? null : ContentHash.OfFile(m.Config.ModelPath), m.Model.Fingerprint,
+                m.Model.Preprocessing.ToString(), m.Layers.Select(l => l.Name).ToList()));
+        }
+        foreach (var t in targets)
+            manifest.Targets.Add(new RunManifest.TargetInfo(t.Name, t.Config.Kind, t.Target.Fingerprint, EnumNames.Name(t.Metric)));
+        foreach (var p in catalog.Loaded)
+            manifest.Plugins.Add(new RunManifest.PluginInfo(p.Name, p.Version, p.ContractVersion.ToString(3), p.Sha256, p.Folder));
+        return manifest;
+    }
+
+    /// <summary>The config as run: absolute paths and every default made explicit.</summary>
+    private static JsonObject ResolvedConfig(RunConfig c)
+    {
+        static JsonNode? Options(PluginOptions o) =>
+            new JsonObject(o.Keys.Select(k => KeyValuePair.Create(k, o.GetRaw(k) is { } v ? JsonNode.Parse(v.GetRawText()) : null)));
+        return new JsonObject
+        {
+            ["name"] = c.Name,
+            ["stimuli"] = c.StimuliPath,
+            ["output"] = c.OutputDirectory,
+            ["cache"] = c.EffectiveCacheDirectory,
+            ["seed"] = c.Seed,
+            ["device"] = EnumNames.Name(c.Device),
+            ["precision"] = EnumNames.Name(c.Precision),
+            ["memory"] = c.MemoryBudgetBytes,
+            ["onBadImage"] = EnumNames.Name(c.OnBadImage),
+            ["gpuDeviceId"] = c.Extraction.GpuDeviceId,
+            ["fallbackToCpu"] = c.Extraction.FallbackToCpu,
+            ["plugins"] = new JsonArray(c.PluginFolders.Select(p => (JsonNode?)p).ToArray()),
+            ["models"] = new JsonArray(c.Models.Select(m => (JsonNode?)new JsonObject
+            {
+                ["name"] = m.Name, ["family"] = m.Family, ["model"] = m.BuiltIn, ["onnx"] = m.ModelPath,
+                ["layers"] = new JsonArray(m.Layers.Select(l => (JsonNode?)l).ToArray()), ["options"] = Options(m.Options),
+            }).ToArray()),
+            ["targets"] = new JsonArray(c.Targets.Select(t => (JsonNode?)new JsonObject
+            {
+                ["name"] = t.Name, ["kind"] = t.Kind, ["metric"] = t.Metric is { } mt ? EnumNames.Name(mt) : null, ["options"] = Options(t.Options),
+            }).ToArray()),
+            ["analyses"] = new JsonArray(c.Analyses.Select(a => (JsonNode?)JsonSerializer.SerializeToNode(
+                new { kind = a.Kind, settings = a.Settings }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })).ToArray()),
+        };
+    }
+}
