@@ -1,14 +1,14 @@
 namespace RepLens.Rsa;
 
-/// <summary>Where the RSA core computes.</summary>
+/// <summary>Where the RSA core runs its tensor work (TorchSharp).</summary>
 public enum RsaDevice
 {
-    /// <summary>CUDA when TorchSharp sees a CUDA device, the CPU otherwise.</summary>
+    /// <summary>CUDA when TorchSharp sees a CUDA device (a CUDA build of libtorch is installed), the CPU otherwise.</summary>
     Auto,
 
-    /// <summary>The CPU.</summary>
+    /// <summary>The CPU (all cores TorchSharp is allowed to use).</summary>
     Cpu,
 
-    /// <summary>The first CUDA device (needs the CUDA build of libtorch).</summary>
+    /// <summary>The first CUDA device; an error if there is none.</summary>
     Cuda,
 }

@@ -71,14 +71,21 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
                     var layerRdm = context.LayerRdm(model, layer, s.LayerMetric);
                     r[i] = RdmComparer.Compare(layerRdm, targetRdm, s.Comparison);
                     p[i] = s.Permutations > 0
-                        ? PermutationTest.Run(layerRdm, targetRdm, s.Comparison, s.Permutations, context.DeriveSeed(Kind, "permutation", model.Name, layer.Name, target.Name)).P
+                        ? PermutationTest.Run(targetRdm, layerRdm, s.Comparison, s.Permutations,
+                            context.DeriveSeed(Kind, "permutation", model.Name, layer.Name, target.Name)).PValue
                         : double.NaN;
-                    (low[i], high[i]) = s.Bootstrap > 0
-                        ? Bootstrap.CompareConfidenceInterval(layerRdm, targetRdm, s.Comparison, s.Bootstrap, s.ConfidenceLevel,
-                            context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, target.Name))
-                        : (double.NaN, double.NaN);
+                    if (s.Bootstrap > 0)
+                    {
+                        var ci = StimulusBootstrap.Compare(layerRdm, targetRdm, s.Comparison, s.Bootstrap,
+                            context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, target.Name), s.ConfidenceLevel);
+                        (low[i], high[i]) = (ci.Lower, ci.Upper);
+                    }
+                    else
+                    {
+                        (low[i], high[i]) = (double.NaN, double.NaN);
+                    }
                 }
-                var adjusted = s.Permutations > 0 ? FalseDiscovery.Adjust(p, s.Correction) : p.Select(_ => double.NaN).ToArray();
+                var adjusted = s.Permutations > 0 ? FalseDiscovery.Correct(p, s.Correction).Adjusted : p.Select(_ => double.NaN).ToArray();
                 for (int i = 0; i < n; i++)
                 {
                     var layer = model.Layers[i];

@@ -75,7 +75,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
         var cache = Resolve(r.String("cache"));
         var seed = r.Int("seed", 0, min: 0);
         var device = r.Enum("device", RsaDevice.Auto);
-        var precision = r.Enum("precision", ComputePrecision.Float32);
+        var precision = r.Enum("precision", RsaPrecision.Float32);
         long memory = DefaultMemoryBudget;
         var memoryText = r.String("memory", expected: "a size such as \"2GB\" or \"512MB\"");
         if (memoryText is not null && !ByteSize.TryParse(memoryText, out memory))

@@ -14,7 +14,7 @@ internal sealed record RunConfig
     public string? CacheDirectory { get; init; }
     public int Seed { get; init; }
     public RsaDevice Device { get; init; }
-    public ComputePrecision Precision { get; init; }
+    public RsaPrecision Precision { get; init; }
     public long MemoryBudgetBytes { get; init; }
     public BadImagePolicy OnBadImage { get; init; }
     public ExtractionOptions Extraction { get; init; } = ExtractionOptions.Default;

@@ -61,10 +61,10 @@ internal sealed class RunContext
     public TargetSession Target(string name) => Targets.First(t => t.Name == name);
 
     /// <summary>A seed for one random procedure, derived from the run seed and names only (independent of order and sharding).</summary>
-    public int DeriveSeed(params string[] parts)
+    public ulong DeriveSeed(params string[] parts)
     {
         var hash = ContentHash.Of([Config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), .. parts]);
-        return (int)(Convert.ToUInt32(hash[..8], 16) & 0x7fffffff);
+        return Convert.ToUInt64(hash[..16], 16);
     }
 
     public string ActivationKey(ModelSession model, LayerDescription layer) =>

@@ -14,7 +14,7 @@ internal static class CompareCommand
     public static Command Create()
     {
         var a = new Argument<string>("A") { Description = "An RDM (.npy): square N × N, or condensed (N(N−1)/2 values, pdist order)." };
-        var b = new Argument<string>("B") { Description = "Another RDM over the same N stimuli, in the same order." };
+        var bArg = new Argument<string>("B") { Description = "Another RDM over the same N stimuli, in the same order." };
         var method = new Option<string>("--method") { Description = "spearman, pearson, kendall-tau-a or cosine.", DefaultValueFactory = _ => "spearman" };
         var permutations = new Option<int>("--permutations") { Description = "Stimulus-label permutations for a p-value (0 = none).", DefaultValueFactory = _ => 0 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples of stimuli for a confidence interval (0 = none).", DefaultValueFactory = _ => 0 };
@@ -23,7 +23,7 @@ internal static class CompareCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object: r, and p / ci when asked." };
         var cmd = new Command("compare", "Compare two RDMs (NaN pairs left out of both), optionally with a permutation test and a bootstrap confidence interval.")
         {
-            a, b, method, permutations, bootstrap, level, seed, json,
+            a, bArg, method, permutations, bootstrap, level, seed, json,
         };
         cmd.SetAction((parse, ct) => CommandRunner.RunCoreAsync(parse, ct, (_, _) =>
         {
@@ -34,14 +34,19 @@ internal static class CompareCommand
             var lv = parse.GetValue(level);
             if (lv is <= 0 or >= 1) throw new ConfigurationErrorException("--level", "must be between 0 and 1.");
             var ra = RdmFile.Read(parse.GetValue(a)!);
-            var rb = RdmFile.Read(parse.GetValue(b)!);
+            var rb = RdmFile.Read(parse.GetValue(bArg)!);
             if (ra.Count != rb.Count)
-                throw new InvalidDataException($"{parse.GetValue(a)} has {ra.Count} stimuli and {parse.GetValue(b)} has {rb.Count}; RDMs must be over the same stimuli.");
+                throw new InvalidDataException($"{parse.GetValue(a)} has {ra.Count} stimuli and {parse.GetValue(bArg)} has {rb.Count}; RDMs must be over the same stimuli.");
             var rb2 = new Rdm(ra.Ids, rb.CondensedArray, rb.Metric);
 
             double r = RdmComparer.Compare(ra, rb2, m);
-            double? p = k > 0 ? PermutationTest.Run(ra, rb2, m, k, s).P : null;
-            (double Low, double High)? ci = boot > 0 ? Bootstrap.CompareConfidenceInterval(ra, rb2, m, boot, lv, s) : null;
+            double? p = k > 0 ? PermutationTest.Run(rb2, ra, m, k, (ulong)s).PValue : null;
+            (double Low, double High)? ci = null;
+            if (boot > 0)
+            {
+                var b = StimulusBootstrap.Compare(ra, rb2, m, boot, (ulong)s, lv);
+                ci = (b.Lower, b.Upper);
+            }
 
             var inv = CultureInfo.InvariantCulture;
             if (parse.GetValue(json))
