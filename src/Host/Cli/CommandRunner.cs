@@ -46,7 +46,7 @@ internal static class CommandRunner
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled; finished work is on disk and a rerun resumes from it."),
             InvalidConfigurationException or ConfigurationErrorException or DuplicateExtensionIdException
                 or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException
-                or UserInputException => (ExitCodes.BadInput, e.Message),
+                or UserInputException or Abstractions.IO.NpyFormatException => (ExitCodes.BadInput, e.Message),
             AggregateException { InnerExceptions.Count: 1 } a => (ExitCodes.Failure, a.InnerException!.Message),
             _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}"),
         };

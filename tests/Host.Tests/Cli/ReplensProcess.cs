@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using RepLens.TestSupport;
+
+namespace RepLens.Host.Tests.Cli;
+
+/// <summary>Runs the built <c>replens</c> CLI as a separate process, as scripts and users do.</summary>
+internal static class ReplensProcess
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
+    }
+
+    /// <summary>The host build beside the tests (the test project references the host).</summary>
+    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "replens.dll");
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, TimeSpan.FromMinutes(3), args);
+
+    public static Result Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(HostDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"replens {string.Join(' ', args)} did not finish in {timeout}.");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
