@@ -1,0 +1,33 @@
+using RepLens.Abstractions;
+using RepLens.Onnx.Layers;
+
+namespace RepLens.Onnx;
+
+/// <summary>What a model family tells <see cref="OnnxLoadedModel"/> about its exports.</summary>
+/// <param name="Family">The extractor id (<c>resnet</c>, <c>vit</c>, <c>clip</c>).</param>
+/// <param name="DefaultPreprocessing">
+/// The family's preprocessing. Overridden by the model's own metadata (written by
+/// <c>tools/export_onnx.py</c>) and then by the options in the config; when the model's input has a
+/// fixed size and no crop is given, the crop is that size and the resize keeps this default's
+/// resize-to-crop ratio.
+/// </param>
+/// <param name="SupportsTokenPooling">Whether token layers take the <c>tokens</c>/<c>layerTokens</c>/<c>prefixTokens</c> options (transformers).</param>
+/// <param name="Naming">The layer naming strategy, or <c>null</c> to choose by the graph (<see cref="ModulePathNaming"/> for PyTorch exports, else <see cref="NodeNameNaming"/>).</param>
+public sealed record OnnxModelSettings(
+    string Family,
+    Preprocessing DefaultPreprocessing,
+    bool SupportsTokenPooling = false,
+    ILayerNamingStrategy? Naming = null)
+{
+    /// <summary>Option keys every ONNX family accepts.</summary>
+    public static IReadOnlyList<string> CommonOptionKeys { get; } = new[]
+    {
+        "resize", "crop", "interpolation", "mean", "std", "pixelScale", "channelOrder", "naming",
+    };
+
+    /// <summary>Option keys of families with token pooling.</summary>
+    public static IReadOnlyList<string> TokenOptionKeys { get; } = new[] { "tokens", "layerTokens", "prefixTokens" };
+
+    /// <summary>All option keys this family accepts.</summary>
+    public IReadOnlyList<string> OptionKeys => SupportsTokenPooling ? CommonOptionKeys.Concat(TokenOptionKeys).ToArray() : CommonOptionKeys;
+}

@@ -1,0 +1,115 @@
+using RepLens.Abstractions;
+using RepLens.TestSupport;
+using Xunit;
+using static RepLens.Onnx.Tests.OnnxFixtures;
+
+namespace RepLens.Onnx.Tests;
+
+public class ModelFileTests
+{
+    private static readonly OnnxModelSettings Settings = new("test", Preprocessing.ImageNet);
+
+    [Fact]
+    public void Open_FileThatIsNotOnnx_ThrowsNamingTheFile()
+    {
+        var path = Model("not_onnx.onnx");
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxLoadedModel.Open(path, Settings));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("ONNX", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0.02)]
+    [InlineData(0.5)]
+    [InlineData(0.98)]
+    [InlineData(0.9999)]
+    public void Open_TruncatedFile_ThrowsNamingTheFile(double fraction)
+    {
+        using var dir = new TempDir();
+        var bytes = File.ReadAllBytes(Model("resnet18_narrow.onnx"));
+        var path = dir.File("truncated.onnx");
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * fraction)]);
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxLoadedModel.Open(path, Settings));
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public void Open_EmptyFile_ThrowsNamingTheFile()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("empty.onnx");
+        File.WriteAllBytes(path, Array.Empty<byte>());
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxLoadedModel.Open(path, Settings));
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public void Open_MissingFile_ThrowsFileNotFound()
+    {
+        var ex = Assert.Throws<FileNotFoundException>(() => OnnxLoadedModel.Open("/nonexistent/model.onnx", Settings));
+        Assert.Contains("/nonexistent/model.onnx", ex.Message);
+    }
+
+    [Fact]
+    public void Open_TokenInputModel_ThrowsNotAnImageTensor()
+    {
+        var path = Model("text_input.onnx");
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxLoadedModel.Open(path, Settings));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("'tokens' (int64 [batch, 8])", ex.Message);
+        Assert.Contains("N×3×H×W", ex.Message);
+    }
+
+    [Fact]
+    public void Open_SingleChannelInputModel_ThrowsNotAnImageTensor()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxLoadedModel.Open(Model("gray_input.onnx"), Settings));
+        Assert.Contains("[1, 1, 16, 16]", ex.Message);
+        Assert.Contains("N×3×H×W", ex.Message);
+    }
+
+    [Fact]
+    public void Open_ExternalData_ReadsTheWeights()
+    {
+        using var inline = OnnxLoadedModel.Open(Model("identity_rgb.onnx"), Settings);
+        using var external = OnnxLoadedModel.Open(Model("identity_rgb_external.onnx"), Settings);
+        var images = new[] { Image("scene_wide.png") };
+        var a = ReadColumn(inline.Extract(Stimuli(images), inline.Layers, ExtractionOptions.Default), inline.Layers[0].SafeName);
+        var b = ReadColumn(external.Extract(Stimuli(images), external.Layers, ExtractionOptions.Default), external.Layers[0].SafeName);
+        Assert.Equal(a[0], b[0]);
+        Assert.NotEqual(inline.Fingerprint, external.Fingerprint);
+    }
+
+    [Fact]
+    public void Open_ExternalDataFileMissing_ThrowsNamingIt()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("identity_rgb_external.onnx");
+        File.Copy(Model("identity_rgb_external.onnx"), path);
+        var ex = Assert.Throws<FileNotFoundException>(() => OnnxLoadedModel.Open(path, Settings));
+        Assert.Contains("identity_rgb_external.onnx.data", ex.Message);
+    }
+
+    [Fact]
+    public void Open_SameModelTwice_SameFingerprint_OtherPreprocessing_OtherFingerprint()
+    {
+        using var a = OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings);
+        using var b = OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings);
+        using var c = OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings, Options("""{ "interpolation": "bicubic" }"""));
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, c.Fingerprint);
+    }
+
+    [Fact]
+    public void Open_UnknownOption_ThrowsWithItsPath()
+    {
+        var ex = Assert.Throws<ConfigurationErrorException>(() => OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings, Options("""{ "tokens": "cls" }""")));
+        Assert.Equal("$.models[0].options.tokens", ex.Path);
+    }
+
+    internal static PluginOptions Options(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return new PluginOptions(doc.RootElement.Clone(), "$.models[0].options", Repo.Root);
+    }
+}
