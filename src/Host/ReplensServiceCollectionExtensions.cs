@@ -18,6 +18,7 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
         services.AddSingleton<Run.RunExecutor>();
+        services.AddSingleton<Run.ModelOpener>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ internal static class ReplensCli
         root.Options.Add(CommonOptions.Quiet);
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(PluginsCommand.Create());
+        root.Subcommands.Add(LayersCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(RdmCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(NoiseCeilingCommand.Create());

@@ -19,6 +19,7 @@ namespace RepLens.Host.Run;
 /// </summary>
 internal sealed class RunExecutor(
     ExtensionDirectory extensions,
+    ModelOpener modelOpener,
     PluginCatalog catalog,
     IReadOnlyList<IAnalysisKind> analysisKinds,
     MLContext ml,
@@ -29,8 +30,10 @@ internal sealed class RunExecutor(
     public void Execute(RunConfig config, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var stimuli = StimulusTableReader.Read(config.StimuliPath);
-        log.LogInformation("Stimuli: {Count} from {Path}", stimuli.Count, config.StimuliPath);
+        var table = StimulusTableReader.Read(config.StimuliPath);
+        log.LogInformation("Stimuli: {Count} from {Path}", table.Count, config.StimuliPath);
+        var checkedImages = StimulusImageCheck.Apply(table, config.OnBadImage, log);
+        var stimuli = checkedImages.Kept;
 
         var errors = new ConfigErrors();
         var models = OpenModels(config, errors);
@@ -43,6 +46,8 @@ internal sealed class RunExecutor(
             Directory.CreateDirectory(output.Root);
             var setKey = StimulusSetKey.Compute(stimuli);
             var manifest = NewManifest(config, stimuli, setKey, models, targets);
+            manifest.Stimuli = manifest.Stimuli! with { Skipped = checkedImages.Skipped.Count, SkippedIds = checkedImages.Skipped.Select(s => s.Id).ToList() };
+            foreach (var (id, _, problem) in checkedImages.Skipped) manifest.Warnings.Add($"stimulus {id} skipped: {problem}");
             AtomicFile.WriteAllText(output.Config, ResolvedConfig(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             CsvTable.Write(output.Stimuli, new[] { "index", "id", "path", "category" },
                 stimuli.Select((s, i) => (IReadOnlyList<string>)new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id, s.ImagePath, s.Category ?? "" }));
@@ -89,47 +94,11 @@ internal sealed class RunExecutor(
         {
             try
             {
-                string family;
-                if (m.BuiltIn is not null)
-                {
-                    var found = extensions.FindBuiltInModel(m.BuiltIn);
-                    if (found is null)
-                    {
-                        var names = extensions.BuiltInModelNames();
-                        errors.Add($"{m.Path}.model", $"no built-in model '{m.BuiltIn}'." +
-                            (names.Count == 0 ? " No plugin provides built-in models." : $" Available: {string.Join(", ", names)}."));
-                        continue;
-                    }
-                    family = found.Value.Family;
-                    if (m.Family is not null && m.Family != family)
-                        errors.Add($"{m.Path}.family", $"built-in model '{m.BuiltIn}' belongs to family '{family}', not '{m.Family}'.");
-                }
-                else
-                {
-                    family = m.Family!;
-                }
-                var extractor = extensions.ModelExtractor(family, $"{m.Path}.family");
-                var loaded = extractor.Open(new ModelRequest(m.Name, m.BuiltIn, m.ModelPath, m.Options));
-                try
-                {
-                    var layers = loaded.SelectLayers(m.Layers);
-                    if (layers.Count == 0) throw new ArgumentException($"the selectors [{string.Join(", ", m.Layers)}] match no layer.");
-                    sessions.Add(new ModelSession(m, family, loaded, layers));
-                    log.LogInformation("Model {Model} ({Family}): {Count} layers selected", m.Name, family, layers.Count);
-                }
-                catch (ArgumentException e)
-                {
-                    loaded.Dispose();
-                    errors.Add($"{m.Path}.layers", e.Message);
-                }
+                sessions.Add(modelOpener.Open(m, $"{m.Path}.family", m.BuiltIn is null ? $"{m.Path}.onnx" : $"{m.Path}.model", $"{m.Path}.layers"));
             }
             catch (ConfigurationErrorException e)
             {
                 errors.Add(e);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or InvalidOperationException)
-            {
-                errors.Add(m.Path, e.Message);
             }
         }
         return sessions;
