@@ -11,8 +11,13 @@ internal static class ReplensProcess
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
     }
 
-    /// <summary>The host build beside the tests (the test project references the host).</summary>
-    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "replens.dll");
+    /// <summary>
+    /// The host's own build output (src/Host/bin/&lt;configuration&gt;/net10.0), which has the plugins
+    /// folder; building the test project builds it, since the tests reference the host.
+    /// </summary>
+    public static string HostDll => File.Exists(Repo.HostDll)
+        ? Repo.HostDll
+        : throw new FileNotFoundException($"The host is not built at {Repo.HostDll}; build Plugins.sln first.");
 
     public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, TimeSpan.FromMinutes(3), args);
 
