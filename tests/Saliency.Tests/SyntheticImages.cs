@@ -74,19 +74,22 @@ internal static class SyntheticImages
         return (img, ox, oy, radius);
     }
 
-    /// <summary>A grid of white bars on black, all at <paramref name="distractorDegrees"/> except one; returns the odd bar's centre.</summary>
+    /// <summary>
+    /// A grid of white bars on black, all at <paramref name="distractorDegrees"/> except one, inside a blank
+    /// margin of <paramref name="margin"/> pixels; returns the odd bar's centre.
+    /// </summary>
     public static (RgbImage Image, double Cx, double Cy, double Length) OddBar(
-        int width, int height, int rows, int columns, int oddRow, int oddColumn, double distractorDegrees, double oddDegrees)
+        int width, int height, int rows, int columns, int oddRow, int oddColumn, double distractorDegrees, double oddDegrees, int margin = 0)
     {
         var img = new RgbImage(width, height);
-        double cw = (double)width / columns, ch = (double)height / rows;
+        double cw = (double)(width - 2 * margin) / columns, ch = (double)(height - 2 * margin) / rows;
         double length = Math.Min(cw, ch) * 0.6, thickness = length / 5;
         double ox = 0, oy = 0;
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < columns; j++)
             {
-                double cx = (j + 0.5) * cw, cy = (i + 0.5) * ch;
+                double cx = margin + (j + 0.5) * cw, cy = margin + (i + 0.5) * ch;
                 bool odd = i == oddRow && j == oddColumn;
                 if (odd) { ox = cx; oy = cy; }
                 Bar(img, cx, cy, length, thickness, odd ? oddDegrees : distractorDegrees, 1f, 1f, 1f);
