@@ -64,9 +64,10 @@ internal static class TargetVectors
             rows[i] = new Row { Id = stimuli[i].Id, Values = vectors[i] };
         }
         var schema = SchemaDefinition.Create(typeof(Row));
+        var values = schema[nameof(Row.Values)];
+        values.ColumnName = Column;
+        values.ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
         schema[nameof(Row.Id)].ColumnName = StimulusColumns.Id;
-        schema[nameof(Row.Values)].ColumnName = Column;
-        schema[nameof(Row.Values)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
         return new MLContext(seed: 0).Data.LoadFromEnumerable(rows, schema);
     }
 
