@@ -7,24 +7,23 @@ namespace RepLens.Plugins.Saliency;
 /// for rapid scene analysis", IEEE TPAMI 20(11):1254–1259, doi:10.1109/34.730558. Needs no weights.
 /// </summary>
 /// <remarks>
-/// <para>Steps (paper §2, choices it leaves open in brackets; the README has the full table):</para>
+/// <para>Steps (paper §2; choices it leaves open in brackets; plugins/Saliency/README.md has the table):</para>
 /// <list type="number">
 /// <item>I = (r + g + b)/3. r, g, b are divided by I where I &gt; 1/10 of the image's maximum I, elsewhere
 /// set to 0. R = r − (g + b)/2, G = g − (r + b)/2, B = b − (r + g)/2, Y = (r + g)/2 − |r − g|/2 − b, negative
 /// values set to 0.</item>
-/// <item>Dyadic Gaussian pyramids (9 levels, [1 4 6 4 1]/16 binomial blur then keeping even rows and
-/// columns) of I, R − G and B − Y (a pyramid is linear, so this equals the difference of the R, G, B, Y
-/// pyramids). Orientation maps O(σ, θ): the intensity pyramid filtered with zero-mean cosine Gabor kernels
-/// at θ = 0°, 45°, 90°, 135°.</item>
+/// <item>Dyadic Gaussian pyramids (9 levels, each ⌈n/2⌉ pixels per side) of I, R − G and B − Y (a pyramid is
+/// linear, so this equals the difference of the R, G, B, Y pyramids) [Gaussian σ = 1 fine pixel, pixel centres
+/// aligned, mirrored borders]. Orientation maps O(σ, θ): the intensity pyramid filtered with zero-mean
+/// cosine Gabor kernels at θ = 0°, 45°, 90°, 135° [restricted to the image at its borders].</item>
 /// <item>Centre–surround differences at c ∈ {2, 3, 4}, s = c + 3, c + 4: the surround level is interpolated
-/// bilinearly to the centre level [in the pyramid's geometry] and the absolute difference taken:
-/// I(c, s) = |I(c) ⊖ I(s)|, RG(c, s) = |(R − G)(c) ⊖ (R − G)(s)|, BY(c, s) = |(B − Y)(c) ⊖ (B − Y)(s)|
-/// [the double-opponent reading of the paper's (R(c) − G(c)) ⊖ (G(s) − R(s))], O(c, s, θ) = |O(c, θ) ⊖ O(s, θ)|.
-/// 42 feature maps.</item>
+/// bilinearly to the centre level and the absolute difference taken: I(c, s) = |I(c) ⊖ I(s)|,
+/// RG(c, s) = |(R − G)(c) ⊖ (R − G)(s)|, BY(c, s) = |(B − Y)(c) ⊖ (B − Y)(s)| [the double-opponent reading of
+/// the paper's (R(c) − G(c)) ⊖ (G(s) − R(s))], O(c, s, θ) = |O(c, θ) ⊖ O(s, θ)|. 42 feature maps.</item>
 /// <item>Each feature map is normalised by N(·) (see <c>MapNormalization</c>), reduced to level 4 and summed:
 /// Ī = ⊕ N(I(c, s)), C̄ = ⊕ N(RG(c, s)) + ⊕ N(BY(c, s)), Ō = Σ_θ N(⊕ N(O(c, s, θ))).</item>
-/// <item>S = w_I·N(Ī) + w_C·N(C̄) + w_O·N(Ō) (w = 1/3 each), blurred, sampled bilinearly onto the requested
-/// output grid and scaled to peak 1.</item>
+/// <item>S = w_I·N(Ī) + w_C·N(C̄) + w_O·N(Ō) (w = 1/3 each), blurred [σ = 2% of the longer image side],
+/// resampled bilinearly onto the requested output grid and scaled to peak 1.</item>
 /// </list>
 /// <para>Unlike the public Python implementation (pySaliencyMap) used by the seed study, the 135° channel
 /// is computed with the 135° kernel (pySaliencyMap appends its 45° maps a second time) and images are
