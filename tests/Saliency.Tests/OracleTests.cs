@@ -89,4 +89,24 @@ public class OracleTests
         var small = model.Compute(Image, 64, 48);
         Fixtures.AssertClose(Fixtures.Npy("oracle_output_64x48.npy").Data, small.Data, 1e-5, "map at 64 × 48");
     }
+
+    [Fact]
+    public void Reduce_VectorisedEvenWidthPass_BitwiseEqualToIndexedPass()
+    {
+        var rng = new Random(3);
+        foreach (var (w, h) in new[] { (2, 3), (18, 7), (640, 9), (34, 34) })
+        {
+            var data = new float[w * h];
+            for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble() - 0.3f;
+            var fast = PlaneOps.Reduce(new Plane(w, h, data));
+            // The switch is process-wide; tests running meanwhile are unaffected because both passes agree bitwise.
+            Plane slow;
+            PlaneOps.ForceIndexedHorizontalPass = true;
+            try { slow = PlaneOps.Reduce(new Plane(w, h, data)); }
+            finally { PlaneOps.ForceIndexedHorizontalPass = false; }
+            Assert.Equal(
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(slow.Data.AsSpan()).ToArray(),
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(fast.Data.AsSpan()).ToArray());
+        }
+    }
 }
