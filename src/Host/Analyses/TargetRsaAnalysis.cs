@@ -23,6 +23,14 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
 
     public string Question => "How closely does each layer's representational geometry match each target's (category, saliency, semantics)?";
 
+    public IReadOnlyList<string> References { get; } = new[]
+    {
+        "Kriegeskorte, N., Mur, M., & Bandettini, P. (2008). Representational similarity analysis – connecting the branches of systems neuroscience. Front. Syst. Neurosci. 2:4. doi:10.3389/neuro.06.004.2008",
+        "Nili, H., Wingfield, C., Walther, A., Su, L., Marslen-Wilson, W., & Kriegeskorte, N. (2014). A toolbox for representational similarity analysis. PLoS Comput. Biol. 10(4): e1003553. doi:10.1371/journal.pcbi.1003553",
+        "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. J. R. Stat. Soc. B 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x",
+        "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall. doi:10.1201/9780429246593",
+    };
+
     public object ParseSettings(JsonObjectReader reader, ConfigContext context)
     {
         var models = context.Resolve(reader.StringList("models"), context.ModelNames, reader.At("models"), "model");
@@ -117,9 +125,8 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
             subtitle: $"{context.Stimuli.Count} stimuli; layer RDMs: {EnumNames.Name(s.LayerMetric)} distance" +
                 (s.Bootstrap > 0 ? $"; bands: {s.ConfidenceLevel:P0} bootstrap CI" : "") +
                 (s.Permutations > 0 ? $"; filled points: p_{EnumNames.Name(s.Correction)} < 0.05 ({s.Permutations} permutations)" : ""));
-        context.Manifest.Outputs.Add(context.Output.Relative(table));
-        context.Manifest.Outputs.Add(context.Output.Relative(figure + ".png"));
-        context.Manifest.Outputs.Add(context.Output.Relative(figure + ".svg"));
+        var outputs = new[] { context.Output.Relative(figure + ".png"), context.Output.Relative(figure + ".svg"), context.Output.Relative(table) };
+        context.Manifest.Outputs.AddRange(outputs);
         context.Manifest.Analyses.Add(new RunManifest.AnalysisInfo(Kind, Question, new Dictionary<string, string>
         {
             ["comparison"] = EnumNames.Name(s.Comparison),
@@ -129,7 +136,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
             ["bootstrap"] = s.Bootstrap.ToString(CultureInfo.InvariantCulture),
             ["confidenceLevel"] = s.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
             ["correction"] = EnumNames.Name(s.Correction) + " across the layers of each model and target",
-        }));
+        }, outputs, References));
     }
 
     private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);

@@ -21,6 +21,7 @@ internal static class ReplensCli
         root.Subcommands.Add(RdmCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(NoiseCeilingCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 

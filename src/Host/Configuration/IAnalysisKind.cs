@@ -14,6 +14,9 @@ internal interface IAnalysisKind
     /// <summary>One line for <c>--help</c> and reports: the question the analysis answers.</summary>
     string Question { get; }
 
+    /// <summary>The papers behind the analysis's methods (full references with DOIs), for the report.</summary>
+    IReadOnlyList<string> References { get; }
+
     /// <summary>Reads and validates the settings of one analysis entry; errors go to the reader's error list.</summary>
     object ParseSettings(JsonObjectReader reader, ConfigContext context);
 

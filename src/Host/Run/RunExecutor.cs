@@ -76,8 +76,10 @@ internal sealed class RunExecutor(
             manifest.Cache.TargetMisses = stats.TargetMisses;
             manifest.Finished = DateTime.UtcNow.ToString("O");
             manifest.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            manifest.Outputs.Add(output.Relative(output.Report));
             manifest.Outputs.Sort(StringComparer.Ordinal);
             manifest.Write(output.Manifest);
+            Reports.RunReport.Write(output.Root);
             log.LogInformation("Done in {Seconds:0.0} s: {Folder} (cache: {AH} activation and {RH} RDM hits, {AM} and {RM} computed)",
                 clock.Elapsed.TotalSeconds, output.Root, stats.ActivationHits, stats.RdmHits, stats.ActivationMisses, stats.RdmMisses);
         }

@@ -11,6 +11,7 @@ namespace RepLens.Host.Run;
 /// What a run was made of, written to <c>manifest.json</c>: versions, plugins and their hashes, the
 /// seed, input hashes, cache hits and misses, outputs — what a methods section or a reviewer needs.
 /// </summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 internal sealed class RunManifest
 {
     public string Tool { get; init; } = "RepLens";
@@ -42,8 +43,11 @@ internal sealed class RunManifest
     public sealed record ModelInfo(string Name, string Family, string? BuiltIn, string? File, string? FileSha256, string Fingerprint, string Preprocessing, IReadOnlyList<string> Layers);
     public sealed record TargetInfo(string Name, string Kind, string Fingerprint, string Metric);
     public sealed record PluginInfo(string Name, string Version, string ContractVersion, string Sha256, string Folder);
-    public sealed record AnalysisInfo(string Kind, string Question, IReadOnlyDictionary<string, string> Statistics);
+    /// <summary>One analysis of the run: the question it answers, its statistics, the files it wrote and the papers behind its methods.</summary>
+    public sealed record AnalysisInfo(string Kind, string Question, IReadOnlyDictionary<string, string> Statistics,
+        IReadOnlyList<string>? Outputs = null, IReadOnlyList<string>? References = null);
 
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public sealed class CacheInfo
     {
         public string? Folder { get; set; }
