@@ -4,7 +4,7 @@ using RepLens.TestSupport;
 namespace RepLens.Host.Tests.Cli;
 
 /// <summary>Runs the built <c>replens</c> CLI as a separate process, as scripts and users do.</summary>
-internal static class ReplensProcess
+public static class ReplensProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)
     {
