@@ -155,7 +155,7 @@ internal sealed class BetasFile : IDisposable
     private void Read(ulong[] start, ulong[] count, Span<float> destination)
     {
         var ones = Enumerable.Repeat(1UL, start.Length).ToArray();
-        var selection = new HyperslabSelection(start.Length, start, ones, ones, count);
+        var selection = new HyperslabSelection(start.Length, start, ones, count, ones);
         try
         {
             switch (Kind)

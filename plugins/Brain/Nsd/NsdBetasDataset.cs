@@ -281,10 +281,11 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         var common = settings.Common;
         if (settings.Trials.Has("subject"))
         {
+            // Subjects named in options.subjects may be any folder; found ones are folders named subjNN.
             var found = Directory.GetDirectories(root).Select(d => Path.GetFileName(d)!)
-                .Where(d => File.Exists(settings.Trials.Format(root, subject: d)))
+                .Where(d => (common.SubjectIds.Contains(d) || SubjectFolder().IsMatch(d)) && File.Exists(settings.Trials.Format(root, subject: d)))
                 .Order(StringComparer.Ordinal).ToList();
-            foreach (var id in common.ChooseSubjects(found, root, $"folders with a trial table {settings.Trials.Text}"))
+            foreach (var id in common.ChooseSubjects(found, root, $"folders named subjNN with a trial table {settings.Trials.Text}"))
             {
                 var path = settings.Trials.Format(root, subject: id);
                 var table = TrialTable.Read(path);
@@ -310,6 +311,9 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         foreach (var id in common.ChooseSubjects(ids, root, $"subjects of {file}"))
             yield return (id, all.Trials.Where(t => t.Subject == id).ToList(), file);
     }
+
+    [GeneratedRegex(@"^subj\d+$")]
+    private static partial Regex SubjectFolder();
 
     [GeneratedRegex(@"^(?:(lh|rh)\.)?(.+?)\.(nii\.gz|nii|npy)$", RegexOptions.IgnoreCase)]
     private static partial Regex MaskFile();
