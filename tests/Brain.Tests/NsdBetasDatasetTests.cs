@@ -356,3 +356,23 @@ public sealed class NsdBetasDatasetTests
             File.Copy(file, file.Replace(from, to), true);
     }
 }
+
+public sealed class NsdBetasCacheTests
+{
+    [Fact]
+    public void Load_SubjectCacheAndPerRoiReads_Identical()
+    {
+        var fixture = Repo.Fixture("brain", "nsd");
+        using var cached = NsdBetasDataset.Open(fixture, Options.Of("{'scale': 300}"));
+        using var direct = NsdBetasDataset.Open(fixture, Options.Of("{'scale': 300, 'cache': 'none'}"));
+        foreach (var roi in cached.Rois)
+            foreach (var hemi in new Hemisphere?[] { Hemisphere.Left, Hemisphere.Right, null })
+            {
+                var a = cached.Load("subj01", roi, hemi)!;
+                var b = direct.Load("subj01", roi, hemi)!;
+                Assert.Equal(b.Responses.Data, a.Responses.Data);
+                Assert.Equal(b.Warnings, a.Warnings);
+            }
+        Assert.Equal("$.brain.options.cache", Assert.Throws<ConfigurationErrorException>(() => NsdBetasDataset.Open(fixture, Options.Of("{'cache': 'all'}"))).Path);
+    }
+}

@@ -1,3 +1,4 @@
+using System.IO.MemoryMappedFiles;
 using PureHDF;
 using PureHDF.Selections;
 using PureHDF.VOL.Native;
@@ -13,10 +14,12 @@ namespace RepLens.Plugins.Brain.Nsd;
 /// </summary>
 internal sealed class BetasFile : IDisposable
 {
-    private const long BlockBytes = 32L << 20;
+    private const long BlockBytes = 8L << 20;
 
     private readonly NativeFile _file;
     private readonly NativeDataset _dataset;
+    private MemoryMappedFile? _map;
+    private MemoryMappedViewAccessor? _view;
 
     private BetasFile(string path, string datasetPath, NativeFile file, NativeDataset dataset, ulong[] dims, ElementKind kind)
     {
@@ -50,16 +53,30 @@ internal sealed class BetasFile : IDisposable
         ? $"{Dimensions[0]} trials × {Dimensions[1]} × {Dimensions[2]} × {Dimensions[3]} (trials × Z × Y × X)"
         : $"{Dimensions[0]} trials × {Dimensions[1]} voxels";
 
-    public static BetasFile Open(string path, string datasetPath)
+    /// <summary>Opens a betas file; <paramref name="memoryMapped"/> maps it (much faster hyperslab reads in PureHDF, see the README).</summary>
+    public static BetasFile Open(string path, string datasetPath, bool memoryMapped = true)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"The betas file {path} does not exist.", path);
         NativeFile file;
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
         try
         {
-            file = H5File.OpenRead(path);
+            if (memoryMapped && new FileInfo(path).Length > 0)
+            {
+                map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+                view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+                file = H5File.Open(view);
+            }
+            else
+            {
+                file = H5File.OpenRead(path);
+            }
         }
         catch (Exception e) when (e is not IOException || e is EndOfStreamException)
         {
+            view?.Dispose();
+            map?.Dispose();
             throw new InvalidDataException($"{path}: not a readable HDF5 file ({e.Message}).", e);
         }
         try
@@ -76,11 +93,13 @@ internal sealed class BetasFile : IDisposable
             if (dims.Any(d => d == 0 || d > int.MaxValue))
                 throw new InvalidDataException($"{path}: dataset '{datasetPath}' has shape ({string.Join(", ", dims)}).");
             var kind = KindOf(path, datasetPath, ds.Type);
-            return new BetasFile(path, datasetPath, file, ds, dims, kind);
+            return new BetasFile(path, datasetPath, file, ds, dims, kind) { _map = map, _view = view };
         }
         catch
         {
             file.Dispose();
+            view?.Dispose();
+            map?.Dispose();
             throw;
         }
     }
@@ -121,28 +140,40 @@ internal sealed class BetasFile : IDisposable
         }
 
         int perBlock = (int)Math.Clamp(BlockBytes / Math.Max(1, boxSize * ElementSize), 1, Trials);
-        var block = new float[perBlock * boxSize];
-        for (int t0 = 0; t0 < Trials; t0 += perBlock)
+        var block = System.Buffers.ArrayPool<float>.Shared.Rent((int)(perBlock * boxSize));
+        try
         {
-            int tb = Math.Min(perBlock, Trials - t0);
-            var start = new ulong[Dimensions.Length];
-            var count = new ulong[Dimensions.Length];
-            start[0] = (ulong)t0;
-            count[0] = (ulong)tb;
-            for (int a = 0; a < box.Length; a++) { start[a + 1] = (ulong)lo[a]; count[a + 1] = (ulong)box[a]; }
-            var values = block.AsSpan(0, (int)(tb * boxSize));
-            Read(start, count, values);
-            for (int t = 0; t < tb; t++)
+            for (int t0 = 0; t0 < Trials; t0 += perBlock)
             {
-                var src = values.Slice((int)(t * boxSize), (int)boxSize);
-                var dst = result.AsSpan((t0 + t) * k, k);
-                for (int j = 0; j < k; j++) dst[j] = src[(int)offsets[j]] * inv;
+                int tb = Math.Min(perBlock, Trials - t0);
+                var start = new ulong[Dimensions.Length];
+                var count = new ulong[Dimensions.Length];
+                start[0] = (ulong)t0;
+                count[0] = (ulong)tb;
+                for (int a = 0; a < box.Length; a++) { start[a + 1] = (ulong)lo[a]; count[a + 1] = (ulong)box[a]; }
+                var values = block.AsSpan(0, (int)(tb * boxSize));
+                Read(start, count, values);
+                for (int t = 0; t < tb; t++)
+                {
+                    var src = values.Slice((int)(t * boxSize), (int)boxSize);
+                    var dst = result.AsSpan((t0 + t) * k, k);
+                    for (int j = 0; j < k; j++) dst[j] = src[(int)offsets[j]] * inv;
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(block);
         }
         return result;
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _view?.Dispose();
+        _map?.Dispose();
+    }
 
     private int ElementSize => Kind switch
     {

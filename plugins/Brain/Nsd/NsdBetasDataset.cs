@@ -40,6 +40,12 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     /// <summary>Option: more folders searched for label mappings (e.g. NSD's <c>nsddata/freesurfer/{subject}/label</c>).</summary>
     public const string MappingsOption = "mappings";
 
+    /// <summary>Option: <c>subject</c> (default) reads each session file once per subject for all ROIs and keeps that subject's averages; <c>none</c> reads per ROI.</summary>
+    public const string CacheOption = "cache";
+
+    /// <summary>Option: map betas files into memory while reading them (default true: several times faster with PureHDF; the mapped pages count in the resident set until the file is closed).</summary>
+    public const string MemoryMappedOption = "memoryMapped";
+
     private const string DefaultBetas = "{subject}/betas/betas_session{session:00}.hdf5";
 
     private readonly Dictionary<string, SubjectData> _subjects;
@@ -47,6 +53,8 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     private readonly Settings _settings;
     private readonly List<string> _warnings;
     private readonly Dictionary<string, LabelVolume> _masks = new(StringComparer.Ordinal);
+    private readonly object _cacheLock = new();
+    private (string Subject, Dictionary<string, SourceCache> Sources)? _cache;
 
     private NsdBetasDataset(string root, Settings settings, List<SubjectData> subjects, RoiCatalog rois, List<string> warnings)
     {
@@ -79,7 +87,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfUnknown(DatasetOptions.Subjects, DatasetOptions.Families, DatasetOptions.IdMap, DatasetOptions.Stimuli,
             DatasetOptions.NonFinite, TrialsOption, BetasOption, DatasetOption, ScaleOption, ZScoreOption, MinRepetitionsOption,
-            FirstTrialOption, RoisOption, MappingsOption);
+            FirstTrialOption, RoisOption, MappingsOption, CacheOption, MemoryMappedOption);
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"NSD data folder '{root}' does not exist.");
         var settings = Settings.Read(root, options);
@@ -173,8 +181,11 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         int offset = 0;
         foreach (var (source, voxels, _) in sources)
         {
-            Average(s, source, voxels, data, total, offset, constant);
-            offset += voxels.Count;
+            var (block, flags) = _settings.CacheSubject ? FromCache(s, source, voxels) : Average(s, source, voxels);
+            int k = voxels.Count;
+            for (int r = 0; r < rows; r++) block.AsSpan(r * k, k).CopyTo(data.AsSpan(r * total + offset, k));
+            constant.AddRange(flags.Select(f => (f.Column + offset, f.Session)));
+            offset += k;
         }
         var where = sources.SelectMany(e => e.Where).ToList();
 
@@ -203,21 +214,65 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         return new BrainResponses(s.Id, roi, hemisphere, s.StimulusIds, new FloatMatrix(rows, total, data)) { Warnings = warnings };
     }
 
-    /// <summary>Nothing to release: files are opened per read.</summary>
+    /// <summary>Drops the cached subject; files are opened per read, so nothing else is held.</summary>
     public void Dispose()
     {
+        lock (_cacheLock) _cache = null;
     }
 
-    private void Average(SubjectData s, string source, List<int> voxels, float[] data, int stride, int offset, List<(int, int)> constant)
+    /// <summary>
+    /// The (stimuli × voxels) averages of <paramref name="voxels"/>, copied out of the subject's cache
+    /// (built on first use for the union of every ROI voxel of this betas source, so that each session
+    /// file is read once per subject), and the voxels that were constant over a session.
+    /// </summary>
+    private (float[] Data, List<(int Column, int Session)> Constant) FromCache(SubjectData s, string source, IReadOnlyList<int> voxels)
+    {
+        SourceCache cache;
+        lock (_cacheLock)
+        {
+            if (_cache is null || _cache.Value.Subject != s.Id)
+                _cache = (s.Id, new Dictionary<string, SourceCache>(StringComparer.Ordinal));
+            var sources = _cache.Value.Sources;
+            if (!sources.TryGetValue(source, out cache!))
+            {
+                var union = new SortedSet<int>();
+                foreach (var family in s.Families.Values)
+                    foreach (var (key, path) in family.Masks)
+                        if (!_settings.PerHemisphere || key == source)
+                            union.UnionWith(Mask(path, s.Shape(source)).Select(null));
+                var all = union.ToArray();
+                var (data, constant) = Average(s, source, all);
+                sources[source] = cache = new SourceCache(all, data, constant);
+            }
+        }
+        int rows = s.StimulusIds.Length, k = voxels.Count, width = cache.Voxels.Length;
+        var columns = voxels.Select(v => Array.BinarySearch(cache.Voxels, v)).ToArray();
+        var result = new float[(long)rows * k];
+        for (int r = 0; r < rows; r++)
+        {
+            var src = cache.Data.AsSpan(r * width, width);
+            var dst = result.AsSpan(r * k, k);
+            for (int j = 0; j < k; j++) dst[j] = src[columns[j]];
+        }
+        var flags = new List<(int, int)>();
+        for (int j = 0; j < k; j++)
+            if (cache.Constant.TryGetValue(columns[j], out var session)) flags.Add((j, session));
+        return (result, flags);
+    }
+
+    /// <summary>Reads every session of one betas source for <paramref name="voxels"/>, z-scores (when asked) and averages repetitions.</summary>
+    private (float[] Data, List<(int Column, int Session)> Constant) Average(SubjectData s, string source, IReadOnlyList<int> voxels)
     {
         int k = voxels.Count;
+        var data = new float[(long)s.StimulusIds.Length * k];
+        var constant = new List<(int, int)>();
         var flagged = new bool[k];
         foreach (var session in s.Sessions)
         {
             var file = s.BetasPath(source, session, _settings);
             float[] x;
             int trials;
-            using (var betas = BetasFile.Open(file, _settings.DatasetPath))
+            using (var betas = BetasFile.Open(file, _settings.DatasetPath, _settings.MemoryMapped))
             {
                 trials = betas.Trials;
                 x = betas.ReadVoxels(voxels, _settings.Scale);
@@ -234,7 +289,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
                     double sd = Math.Sqrt(ss / trials);
                     if (!(sd > 0) || !double.IsFinite(sd))
                     {
-                        if (double.IsFinite(mean) && !flagged[j]) { flagged[j] = true; constant.Add((offset + j, session)); }
+                        if (double.IsFinite(mean) && !flagged[j]) { flagged[j] = true; constant.Add((j, session)); }
                         for (int t = 0; t < trials; t++) x[t * k + j] = float.NaN;
                         continue;
                     }
@@ -244,16 +299,26 @@ public sealed partial class NsdBetasDataset : IBrainDataset
             foreach (var (row, stimulus) in s.TrialsOf(session))
             {
                 var src = x.AsSpan(row * k, k);
-                var dst = data.AsSpan(stimulus * stride + offset, k);
+                var dst = data.AsSpan(stimulus * k, k);
                 for (int j = 0; j < k; j++) dst[j] += src[j];
             }
         }
         for (int i = 0; i < s.StimulusIds.Length; i++)
         {
             float inv = 1f / s.Repetitions[i];
-            var dst = data.AsSpan(i * stride + offset, k);
+            var dst = data.AsSpan(i * k, k);
             for (int j = 0; j < k; j++) dst[j] *= inv;
         }
+        return (data, constant);
+    }
+
+    private sealed class SourceCache(int[] voxels, float[] data, List<(int Column, int Session)> constant)
+    {
+        public int[] Voxels { get; } = voxels;
+
+        public float[] Data { get; } = data;
+
+        public Dictionary<int, int> Constant { get; } = constant.ToDictionary(c => c.Column, c => c.Session);
     }
 
     private static string HemiText(Hemisphere? h) => h is null ? "" : $" ({RoiFamily.HemisphereKey(h.Value)})";
@@ -331,6 +396,8 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         public required bool ZScore { get; init; }
         public required int MinRepetitions { get; init; }
         public required int FirstTrial { get; init; }
+        public required bool CacheSubject { get; init; }
+        public required bool MemoryMapped { get; init; }
 
         public bool PerHemisphere => Betas.Has("hemi");
 
@@ -347,6 +414,9 @@ public sealed partial class NsdBetasDataset : IBrainDataset
             int minReps = o.GetInt32(MinRepetitionsOption, 1);
             if (minReps < 1) throw new ConfigurationErrorException(P(MinRepetitionsOption), $"expected 1 or more, found {minReps}.");
             var rois = PathPattern.Parse(o.GetString(RoisOption, "{subject}/roi")!, P(RoisOption));
+            var cache = o.GetString(CacheOption, "subject")!;
+            if (cache is not ("subject" or "none"))
+                throw new ConfigurationErrorException(P(CacheOption), $"'{cache}' is not a valid value; expected one of: subject, none.");
             var mappings = o.GetStringList(MappingsOption).Select(m => PathPattern.Parse(m, P(MappingsOption))).ToList();
             foreach (var p in mappings.Append(rois).Append(PathPattern.Parse(trialsText, P(TrialsOption))))
                 if (p.Has("session") || p.Has("hemi"))
@@ -364,6 +434,8 @@ public sealed partial class NsdBetasDataset : IBrainDataset
                 ZScore = o.GetBoolean(ZScoreOption, true),
                 MinRepetitions = minReps,
                 FirstTrial = o.GetInt32(FirstTrialOption, 1),
+                CacheSubject = cache == "subject",
+                MemoryMapped = o.GetBoolean(MemoryMappedOption, true),
             };
         }
     }
@@ -484,7 +556,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
                 foreach (var session in sessions)
                 {
                     var path = settings.Betas.Format(root, id, session, key.Length == 0 ? null : key);
-                    using var betas = BetasFile.Open(path, settings.DatasetPath);
+                    using var betas = BetasFile.Open(path, settings.DatasetPath, memoryMapped: false);
                     if (firstPath is null)
                     {
                         firstPath = path;
