@@ -320,6 +320,23 @@ public sealed class NsdBetasDatasetTests
     }
 
     [Fact]
+    public void Load_IdMapAndStimulusSelection_RenameThenRestrictRows()
+    {
+        using var dir = new TempDir();
+        var ids = CsvTable.Read(Path.Combine(Fixture, "expected_ids.csv")).Rows.Select(r => r[0]).ToList();
+        CsvTable.Write(dir.File("map.csv"), ["source", "id"], [[ids[0], "first"], [ids[4], "fifth"]]);
+        CsvTable.Write(dir.File("table.csv"), ["id", "path"], [["fifth", "x.png"], ["first", "y.png"], [ids[2], "z.png"]]);
+        using var ds = NsdBetasDataset.Open(Fixture, Options.Of("{'scale': 300, 'idMap': 'map.csv', 'stimuli': 'table.csv'}", dir.Path));
+        Assert.Equal(["first", ids[2], "fifth"], ds.StimulusIds("subj01"));
+        var all = Npy.ReadFloat32(Path.Combine(Fixture, "expected_zscored_V1d_rh.npy"));
+        int c = all.Dimension(1);
+        var got = ds.Load("subj01", "V1d", Hemisphere.Right)!;
+        int[] rows = [0, 2, 4];
+        for (int i = 0; i < 3; i++) AssertClose(all.Data.AsSpan(rows[i] * c, c).ToArray(), got.Responses.Row(i).ToArray());
+        Assert.Contains(ds.Warnings, w => w.Contains("7 of 10 stimuli are not in the stimulus selection"));
+    }
+
+    [Fact]
     public void Open_BigEndianBetas_ErrorSaysHowToConvert()
     {
         var e = Assert.Throws<InvalidDataException>(() =>

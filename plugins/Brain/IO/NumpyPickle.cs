@@ -75,7 +75,7 @@ public static class NumpyPickle
         // np.save of a dict: _reconstruct(ndarray, (0,), b'b') BUILD (1, (), dtype('O8'), False, [dict]).
         if (root is PyCall { Callable: PyGlobal g, State: object[] state } && g.Name == "_reconstruct" &&
             state.Length == 5 && state[1] is object[] { Length: 0 } && state[4] is List<object?> { Count: 1 } items &&
-            state[2] is PyCall { Callable: PyGlobal { Name: "dtype" }, Args: [string dt, ..] } && dt == "O8")
+            state[2] is PyCall { Callable: PyGlobal { Name: "dtype" }, Args: [string dt, ..] } && dt.StartsWith('O'))
         {
             if (items[0] is PyDict inner) return inner;
             throw Bad(path, $"the object array holds {Describe(items[0])}, not a dict.");
