@@ -46,17 +46,17 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     /// <summary>Option: map betas files into memory while reading them (default true: several times faster with PureHDF; the mapped pages count in the resident set until the file is closed).</summary>
     public const string MemoryMappedOption = "memoryMapped";
 
-    private const string DefaultBetas = "{subject}/betas/betas_session{session:00}.hdf5";
+    internal const string DefaultBetas = "{subject}/betas/betas_session{session:00}.hdf5";
 
-    private readonly Dictionary<string, SubjectData> _subjects;
+    private readonly Dictionary<string, NsdSubject> _subjects;
     private readonly RoiCatalog _rois;
-    private readonly Settings _settings;
+    private readonly NsdSettings _settings;
     private readonly List<string> _warnings;
     private readonly Dictionary<string, LabelVolume> _masks = new(StringComparer.Ordinal);
     private readonly object _cacheLock = new();
     private (string Subject, Dictionary<string, SourceCache> Sources)? _cache;
 
-    private NsdBetasDataset(string root, Settings settings, List<SubjectData> subjects, RoiCatalog rois, List<string> warnings)
+    private NsdBetasDataset(string root, NsdSettings settings, List<NsdSubject> subjects, RoiCatalog rois, List<string> warnings)
     {
         Root = root;
         _settings = settings;
@@ -90,12 +90,12 @@ public sealed partial class NsdBetasDataset : IBrainDataset
             FirstTrialOption, RoisOption, MappingsOption, CacheOption, MemoryMappedOption);
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"NSD data folder '{root}' does not exist.");
-        var settings = Settings.Read(root, options);
+        var settings = NsdSettings.Read(root, options);
         var warnings = new List<string>();
 
-        var subjects = new List<SubjectData>();
+        var subjects = new List<NsdSubject>();
         foreach (var (id, trials, source) in SubjectTrials(root, settings))
-            subjects.Add(SubjectData.Open(root, id, trials, source, settings, warnings));
+            subjects.Add(NsdSubject.Open(root, id, trials, source, settings, warnings));
 
         var foundFamilies = subjects.SelectMany(s => s.MaskFiles.Keys).ToHashSet(StringComparer.Ordinal);
         var families = settings.Common.ChooseFamilies(foundFamilies, root);
@@ -225,7 +225,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     /// (built on first use for the union of every ROI voxel of this betas source, so that each session
     /// file is read once per subject), and the voxels that were constant over a session.
     /// </summary>
-    private (float[] Data, List<(int Column, int Session)> Constant) FromCache(SubjectData s, string source, IReadOnlyList<int> voxels)
+    private (float[] Data, List<(int Column, int Session)> Constant) FromCache(NsdSubject s, string source, IReadOnlyList<int> voxels)
     {
         SourceCache cache;
         lock (_cacheLock)
@@ -261,7 +261,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     }
 
     /// <summary>Reads every session of one betas source for <paramref name="voxels"/>, z-scores (when asked) and averages repetitions.</summary>
-    private (float[] Data, List<(int Column, int Session)> Constant) Average(SubjectData s, string source, IReadOnlyList<int> voxels)
+    private (float[] Data, List<(int Column, int Session)> Constant) Average(NsdSubject s, string source, IReadOnlyList<int> voxels)
     {
         int k = voxels.Count;
         var data = new float[(long)s.StimulusIds.Length * k];
@@ -323,7 +323,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
 
     private static string HemiText(Hemisphere? h) => h is null ? "" : $" ({RoiFamily.HemisphereKey(h.Value)})";
 
-    private SubjectData Subject(string subject)
+    private NsdSubject Subject(string subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
         return _subjects.TryGetValue(subject, out var s)
@@ -341,7 +341,7 @@ public sealed partial class NsdBetasDataset : IBrainDataset
         }
     }
 
-    private static IEnumerable<(string Id, List<TrialTable.Trial> Trials, string Source)> SubjectTrials(string root, Settings settings)
+    private static IEnumerable<(string Id, List<TrialTable.Trial> Trials, string Source)> SubjectTrials(string root, NsdSettings settings)
     {
         var common = settings.Common;
         if (settings.Trials.Has("subject"))
@@ -380,253 +380,4 @@ public sealed partial class NsdBetasDataset : IBrainDataset
     [GeneratedRegex(@"^subj\d+$")]
     private static partial Regex SubjectFolder();
 
-    [GeneratedRegex(@"^(?:(lh|rh)\.)?(.+?)\.(nii\.gz|nii|npy)$", RegexOptions.IgnoreCase)]
-    private static partial Regex MaskFile();
-
-    /// <summary>The options, read once.</summary>
-    private sealed class Settings
-    {
-        public required DatasetOptions Common { get; init; }
-        public required PathPattern Trials { get; init; }
-        public required PathPattern Betas { get; init; }
-        public required PathPattern Rois { get; init; }
-        public required IReadOnlyList<PathPattern> Mappings { get; init; }
-        public required string DatasetPath { get; init; }
-        public required double Scale { get; init; }
-        public required bool ZScore { get; init; }
-        public required int MinRepetitions { get; init; }
-        public required int FirstTrial { get; init; }
-        public required bool CacheSubject { get; init; }
-        public required bool MemoryMapped { get; init; }
-
-        public bool PerHemisphere => Betas.Has("hemi");
-
-        public static Settings Read(string root, PluginOptions o)
-        {
-            string P(string key) => $"{o.Path}.{key}";
-            var betas = PathPattern.Parse(o.GetString(BetasOption, DefaultBetas)!, P(BetasOption));
-            if (!betas.Has("session"))
-                throw new ConfigurationErrorException(P(BetasOption), $"'{betas.Text}' has no {{session}} placeholder; there is one betas file per session.");
-            var trialsText = o.GetString(TrialsOption) ?? (File.Exists(Path.Combine(root, "trials.csv")) ? "trials.csv" : "{subject}/trials.csv");
-            double scale = o.GetDouble(ScaleOption, 1.0);
-            if (!(scale > 0) || !double.IsFinite(scale))
-                throw new ConfigurationErrorException(P(ScaleOption), $"expected a positive number (NSD's int16 betas: 300), found {scale}.");
-            int minReps = o.GetInt32(MinRepetitionsOption, 1);
-            if (minReps < 1) throw new ConfigurationErrorException(P(MinRepetitionsOption), $"expected 1 or more, found {minReps}.");
-            var rois = PathPattern.Parse(o.GetString(RoisOption, "{subject}/roi")!, P(RoisOption));
-            var cache = o.GetString(CacheOption, "subject")!;
-            if (cache is not ("subject" or "none"))
-                throw new ConfigurationErrorException(P(CacheOption), $"'{cache}' is not a valid value; expected one of: subject, none.");
-            var mappings = o.GetStringList(MappingsOption).Select(m => PathPattern.Parse(m, P(MappingsOption))).ToList();
-            foreach (var p in mappings.Append(rois).Append(PathPattern.Parse(trialsText, P(TrialsOption))))
-                if (p.Has("session") || p.Has("hemi"))
-                    throw new ConfigurationErrorException(P(p == rois ? RoisOption : p.Text == trialsText ? TrialsOption : MappingsOption),
-                        $"'{p.Text}' may use {{subject}} only.");
-            return new Settings
-            {
-                Common = DatasetOptions.Read(o),
-                Trials = PathPattern.Parse(trialsText, P(TrialsOption)),
-                Betas = betas,
-                Rois = rois,
-                Mappings = mappings,
-                DatasetPath = o.GetString(DatasetOption, "betas")!,
-                Scale = scale,
-                ZScore = o.GetBoolean(ZScoreOption, true),
-                MinRepetitions = minReps,
-                FirstTrial = o.GetInt32(FirstTrialOption, 1),
-                CacheSubject = cache == "subject",
-                MemoryMapped = o.GetBoolean(MemoryMappedOption, true),
-            };
-        }
-    }
-
-    /// <summary>The voxel axis of a betas source, and the mask shapes that fit it.</summary>
-    private sealed class VoxelShape(string betasFile, ulong[] dims, long voxels, int[]? spatial, string shapeText)
-    {
-        public long Voxels { get; } = voxels;
-
-        /// <summary>The betas' dimensions after the trial axis.</summary>
-        public ulong[] Dims { get; } = dims;
-
-        public string Text { get; } = shapeText;
-
-        public void Check(LabelVolume mask)
-        {
-            if (spatial is not null && mask.SpatialDimensions is { } m)
-            {
-                if (m.SequenceEqual(spatial)) return;
-                string hint = m.SequenceEqual(spatial.Reverse())
-                    ? " The mask's axes are reversed: betas of (trials × Z × Y × X) need a mask of X × Y × Z (a NIfTI file, or nibabel's get_fdata()); transpose it."
-                    : "";
-                throw new InvalidDataException(
-                    $"The ROI mask {mask.FilePath} is {mask.ShapeText} but the betas {betasFile} are {Text}, i.e. a volume of {string.Join(" × ", spatial)} (X × Y × Z).{hint}");
-            }
-            if (mask.Length != Voxels)
-                throw new InvalidDataException(
-                    $"The ROI mask {mask.FilePath} has {mask.Length} voxels ({mask.ShapeText}) but the betas {betasFile} have {Voxels} ({Text}); " +
-                    "the mask must have one label per voxel of the betas, in the same order (x fastest).");
-        }
-    }
-
-    /// <summary>What is known about one subject after opening.</summary>
-    private sealed class SubjectData
-    {
-        private readonly Dictionary<string, VoxelShape> _shapes;
-        private readonly Dictionary<int, List<(int Row, int Stimulus)>> _trialsBySession;
-
-        private SubjectData(string id, string[] stimulusIds, int[] repetitions, int[] sessions,
-            Dictionary<int, List<(int, int)>> trialsBySession, Dictionary<string, VoxelShape> shapes, Dictionary<string, Dictionary<string, string>> masks, string roiFolder)
-        {
-            Id = id;
-            StimulusIds = stimulusIds;
-            Repetitions = repetitions;
-            Sessions = sessions;
-            _trialsBySession = trialsBySession;
-            _shapes = shapes;
-            MaskFiles = masks;
-            RoiFolder = roiFolder;
-        }
-
-        public string Id { get; }
-
-        public string[] StimulusIds { get; }
-
-        public int[] Repetitions { get; }
-
-        public int[] Sessions { get; }
-
-        public string RoiFolder { get; }
-
-        /// <summary>family → mask key (lh, rh or "") → file.</summary>
-        public Dictionary<string, Dictionary<string, string>> MaskFiles { get; }
-
-        public Dictionary<string, RoiFamily> Families { get; } = new(StringComparer.Ordinal);
-
-        public VoxelShape Shape(string source) => _shapes[source];
-
-        public IReadOnlyList<(int Row, int Stimulus)> TrialsOf(int session) => _trialsBySession[session];
-
-        public required string Root { get; init; }
-
-        public string BetasPath(string source, int session, Settings settings) =>
-            settings.Betas.Format(Root, Id, session, source.Length == 0 ? null : source);
-
-        public static SubjectData Open(string root, string id, List<TrialTable.Trial> trials, string source, Settings settings, List<string> warnings)
-        {
-            var map = settings.Common.IdMapping;
-            var ordered = trials.OrderBy(t => t.Session).ThenBy(t => t.Index).ToList();
-            var ids = ordered.Select(t => map?.Apply(t.Stimulus) ?? t.Stimulus).ToList();
-
-            // Stimuli in order of first appearance; repetitions counted over the table.
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var order = new List<string>();
-            foreach (var stim in ids)
-            {
-                if (counts.TryGetValue(stim, out var c)) counts[stim] = c + 1;
-                else { counts[stim] = 1; order.Add(stim); }
-            }
-            var few = order.Where(x => counts[x] < settings.MinRepetitions).ToList();
-            if (few.Count > 0)
-                warnings.Add($"{id}: {few.Count} of {order.Count} stimuli were shown fewer than {settings.MinRepetitions} times and are left out ({ResponseCleaner.FirstFew(few)}).");
-            var kept = order.Where(x => counts[x] >= settings.MinRepetitions).ToList();
-            if (settings.Common.Selection is { } sel)
-            {
-                int before = kept.Count;
-                kept = kept.Where(sel.Contains).ToList();
-                if (kept.Count < before)
-                    warnings.Add($"{id}: {before - kept.Count} of {before} stimuli are not in the stimulus selection {settings.Common.SelectionSource} and were not read.");
-            }
-            if (kept.Count == 0)
-                throw new InvalidDataException($"{id}: no stimulus left in {source} after the minRepetitions and stimuli options.");
-            var index = kept.Select((x, i) => (x, i)).ToDictionary(t => t.x, t => t.i, StringComparer.Ordinal);
-
-            var sessions = ordered.Select(t => t.Session).Distinct().ToArray();
-            var bySession = sessions.ToDictionary(s => s, _ => new List<(int, int)>());
-            for (int i = 0; i < ordered.Count; i++)
-                if (index.TryGetValue(ids[i], out var si))
-                    bySession[ordered[i].Session].Add((ordered[i].Index - settings.FirstTrial, si));
-
-            // Every betas file: exists, same voxel axis across sessions, holds every trial the table names.
-            var shapes = new Dictionary<string, VoxelShape>(StringComparer.Ordinal);
-            var sourcesKeys = settings.PerHemisphere ? new[] { "lh", "rh" } : new[] { RoiFamily.Bilateral };
-            bool warnedInt16 = false;
-            foreach (var key in sourcesKeys)
-            {
-                string? firstPath = null;
-                foreach (var session in sessions)
-                {
-                    var path = settings.Betas.Format(root, id, session, key.Length == 0 ? null : key);
-                    using var betas = BetasFile.Open(path, settings.DatasetPath, memoryMapped: false);
-                    if (firstPath is null)
-                    {
-                        firstPath = path;
-                        shapes[key] = new VoxelShape(path, betas.Dimensions[1..], betas.Voxels, betas.SpatialDimensions, betas.ShapeText);
-                        if (!warnedInt16 && settings.Scale == 1.0 && betas.Kind is BetasFile.ElementKind.Int16)
-                        {
-                            warnedInt16 = true;
-                            warnings.Add($"{id}: the betas are int16 and options.scale is 1; NSD's int16 betas are percent signal change × 300 " +
-                                "(set \"scale\": 300). Z-scored responses do not depend on the scale.");
-                        }
-                    }
-                    else if (!betas.Dimensions.Skip(1).SequenceEqual(shapes[key].Dims))
-                    {
-                        throw new InvalidDataException($"{path} is {betas.ShapeText} but {firstPath} is {shapes[key].Text}; every session must have the same voxels.");
-                    }
-                    foreach (var t in ordered.Where(t => t.Session == session))
-                    {
-                        int row = t.Index - settings.FirstTrial;
-                        if (row < 0 || row >= betas.Trials)
-                            throw new InvalidDataException(
-                                $"{source}, line {t.Line}: trial {t.Index} of session {session} is not in {path}, which has {betas.Trials} trials " +
-                                $"(numbered {settings.FirstTrial} to {settings.FirstTrial + betas.Trials - 1}; see options.firstTrial).");
-                    }
-                }
-            }
-
-            var roiFolder = settings.Rois.Format(root, id);
-            var masks = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-            if (Directory.Exists(roiFolder))
-            {
-                foreach (var file in Directory.GetFiles(roiFolder).Order(StringComparer.Ordinal))
-                {
-                    var m = MaskFile().Match(Path.GetFileName(file));
-                    if (!m.Success || Path.GetFileName(file).StartsWith("mapping_", StringComparison.Ordinal)) continue;
-                    var family = m.Groups[2].Value;
-                    var hemiKey = m.Groups[1].Success ? m.Groups[1].Value.ToLowerInvariant() : RoiFamily.Bilateral;
-                    if (!masks.TryGetValue(family, out var byKey)) masks[family] = byKey = new(StringComparer.Ordinal);
-                    if (byKey.TryGetValue(hemiKey, out var other))
-                        throw new InvalidDataException($"{roiFolder}: {Path.GetFileName(other)} and {Path.GetFileName(file)} are the same mask in two formats; keep one.");
-                    byKey[hemiKey] = file;
-                }
-            }
-            var stimulusIds = kept.ToArray();
-            var reps = kept.Select(x => counts[x]).ToArray();
-            return new SubjectData(id, stimulusIds, reps, sessions, bySession, shapes, masks, roiFolder) { Root = root };
-        }
-
-        public void ReadMappings(string root, IReadOnlyList<string> families, Settings settings)
-        {
-            var folders = new List<string> { RoiFolder };
-            folders.AddRange(settings.Mappings.Select(p => p.Format(root, Id)));
-            folders.Add(root);
-            foreach (var family in families)
-            {
-                if (!MaskFiles.TryGetValue(family, out var masks)) continue;
-                var mapping = MappingFiles.Find(family, folders);
-                if (mapping is null)
-                {
-                    // A binary mask named after the family; more than one positive label needs a mapping.
-                    foreach (var file in masks.Values)
-                    {
-                        var labels = LabelVolume.Read(file).PositiveLabels();
-                        if (labels.Count > 1)
-                            throw new InvalidDataException(
-                                $"{file} has {labels.Count} labels ({ResponseCleaner.FirstFew(labels)}) but no mapping file names them; " +
-                                $"add {MappingFiles.Candidates(family).First()} (label,name) to {RoiFolder}, or use a binary mask.");
-                    }
-                }
-                Families[family] = new RoiFamily(family, mapping, masks);
-            }
-        }
-    }
 }
