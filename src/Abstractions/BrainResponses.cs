@@ -14,4 +14,11 @@ public sealed record BrainResponses(
     string Roi,
     Hemisphere? Hemisphere,
     IReadOnlyList<string> StimulusIds,
-    FloatMatrix Responses);
+    FloatMatrix Responses)
+{
+    /// <summary>
+    /// What the loader changed or noticed while loading, for the host to show the user: voxels dropped
+    /// because they are NaN or constant, a hemisphere without that ROI, … Empty when nothing happened.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+}

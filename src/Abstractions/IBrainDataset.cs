@@ -12,6 +12,12 @@ public interface IBrainDataset : IDisposable
     /// <summary>ROI names across all subjects.</summary>
     IReadOnlyList<string> Rois { get; }
 
+    /// <summary>
+    /// Notes about the data set as a whole, for the host to show the user (e.g. stimuli dropped for too
+    /// few repetitions); per-load notes are in <see cref="BrainResponses.Warnings"/>. Empty by default.
+    /// </summary>
+    IReadOnlyList<string> Warnings => Array.Empty<string>();
+
     /// <summary>Ids of the stimuli subject <paramref name="subject"/> saw, in the data set's order.</summary>
     /// <param name="subject">A subject id.</param>
     IReadOnlyList<string> StimulusIds(string subject);
