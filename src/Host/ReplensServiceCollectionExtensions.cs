@@ -13,8 +13,10 @@ internal static class ReplensServiceCollectionExtensions
     {
         services.AddSingleton(new MLContext(seed: 0));
         services.AddRepresentationalTarget<CategoryModelTarget>(CategoryModelTarget.Id);
+        services.AddRepresentationalTarget<VectorsTarget>(VectorsTarget.Id);
         services.AddSingleton<IReadOnlyList<IAnalysisKind>>(sp => sp.GetServices<IAnalysisKind>().ToList());
         services.AddSingleton<IAnalysisKind, Analyses.TargetRsaAnalysis>();
+        services.AddSingleton<IAnalysisKind, Analyses.BrainRsaAnalysis>();
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
         services.AddSingleton<Run.RunExecutor>();

@@ -1,6 +1,9 @@
 namespace RepLens.TestSupport;
 
-/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+/// <summary>
+/// A fresh folder under the system temp folder, deleted on dispose — unless REPLENS_KEEP_TEMP=1, to
+/// look at what a test wrote (outputs, figures, reports).
+/// </summary>
 public sealed class TempDir : IDisposable
 {
     public TempDir(string prefix = "replens-test")
@@ -17,6 +20,7 @@ public sealed class TempDir : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("REPLENS_KEEP_TEMP") == "1") return;
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

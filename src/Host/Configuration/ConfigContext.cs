@@ -6,6 +6,9 @@ internal sealed record ConfigContext(
     IReadOnlyList<string> TargetNames,
     ConfigErrors Errors)
 {
+    /// <summary>Names of the brain data sets in <c>$.brain</c>.</summary>
+    public IReadOnlyList<string> BrainNames { get; init; } = Array.Empty<string>();
+
     /// <summary>
     /// Resolves a list of model (or target) names; an empty list means all of them. Unknown names
     /// are recorded with suggestions.

@@ -92,7 +92,11 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
 
         var models = ReadModels(r, baseDir, errors);
         var targets = ReadTargets(r, baseDir, errors);
-        var context = new ConfigContext(models.Select(m => m.Name).ToList(), targets.Select(t => t.Name).ToList(), errors);
+        var brain = ReadBrain(r, baseDir, errors);
+        var context = new ConfigContext(models.Select(m => m.Name).ToList(), targets.Select(t => t.Name).ToList(), errors)
+        {
+            BrainNames = brain.Select(b => b.Name).ToList(),
+        };
         var analyses = ReadAnalyses(r, context);
         r.RejectUnknownKeys();
         errors.ThrowIfAny(configPath);
@@ -114,6 +118,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
             PluginFolders = plugins,
             Models = models,
             Targets = targets,
+            Brain = brain,
             Analyses = analyses,
         };
     }
@@ -167,6 +172,27 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
             if (list.Any(x => x.Name == name)) errors.Add($"{path}.name", $"target name '{name}' is used twice; names must be unique.");
             else if (LayerDescription.MakeSafe(name) != name) errors.Add($"{path}.name", $"'{name}' is not usable as a file name; use letters, digits, '.', '-' or '_'.");
             list.Add(new TargetConfig(name, kind, metric, options, path));
+        }
+        return list;
+    }
+
+    private static List<BrainConfig> ReadBrain(JsonObjectReader root, string baseDir, ConfigErrors errors)
+    {
+        var list = new List<BrainConfig>();
+        foreach (var (item, path) in root.Array("brain"))
+        {
+            var b = new JsonObjectReader(item, path, errors);
+            if (!b.IsObject) continue;
+            var name = b.String("name", required: true, expected: "a unique name for this data set");
+            var loader = b.String("loader", required: true, expected: "a brain data loader id such as \"algonauts\" or \"nsd-betas\"");
+            var rootPath = b.String("root", required: true, expected: "the data set's folder");
+            var options = b.Options("options", baseDir);
+            b.RejectUnknownKeys();
+            if (name is null || loader is null || rootPath is null) continue;
+            var full = Path.GetFullPath(rootPath, baseDir);
+            if (!Directory.Exists(full)) errors.Add($"{path}.root", $"folder '{full}' does not exist.");
+            if (list.Any(x => x.Name == name)) errors.Add($"{path}.name", $"brain data set name '{name}' is used twice; names must be unique.");
+            list.Add(new BrainConfig(name, loader, full, options, path));
         }
         return list;
     }

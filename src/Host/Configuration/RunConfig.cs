@@ -21,6 +21,7 @@ internal sealed record RunConfig
     public IReadOnlyList<string> PluginFolders { get; init; } = Array.Empty<string>();
     public IReadOnlyList<ModelConfig> Models { get; init; } = Array.Empty<ModelConfig>();
     public IReadOnlyList<TargetConfig> Targets { get; init; } = Array.Empty<TargetConfig>();
+    public IReadOnlyList<BrainConfig> Brain { get; init; } = Array.Empty<BrainConfig>();
     public IReadOnlyList<AnalysisConfig> Analyses { get; init; } = Array.Empty<AnalysisConfig>();
 
     /// <summary>Where cached activations and RDMs live: the configured folder or <c>&lt;output&gt;/cache</c>.</summary>

@@ -89,6 +89,117 @@ internal static class FigureWriter
         Save(model, pathWithoutExtension, Height, Height + 80);
     }
 
+    /// <summary>
+    /// Points per category (e.g. per ROI) for several series, with optional error bars, and an optional
+    /// grey band per category (e.g. a noise ceiling, lower to upper).
+    /// </summary>
+    public static void SaveCategoryPoints(string pathWithoutExtension, string title, string xLabel, string yLabel,
+        IReadOnlyList<string> categories, IReadOnlyList<(string Title, IReadOnlyList<(double Y, double Low, double High)> Points)> series,
+        IReadOnlyList<(double Lower, double Upper)>? bands = null, string? subtitle = null)
+    {
+        var model = NewModel(title, subtitle);
+        var x = new CategoryAxis { Position = AxisPosition.Bottom, Title = xLabel, Angle = categories.Count > 8 ? -45 : 0, GapWidth = 0.2 };
+        x.Labels.AddRange(categories);
+        model.Axes.Add(x);
+        // Axis range from everything drawn, bands (annotations) included: OxyPlot sizes axes by series only.
+        var ys = series.SelectMany(s => s.Points).SelectMany(p => new[] { p.Y, p.Low, p.High })
+            .Concat((bands ?? Array.Empty<(double, double)>()).SelectMany(b => new[] { b.Lower, b.Upper })).Where(double.IsFinite).ToList();
+        var yAxis = new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot };
+        if (ys.Count > 0)
+        {
+            double lo = ys.Min(), hi = ys.Max(), pad = Math.Max(0.02, (hi - lo) * 0.06);
+            yAxis.Minimum = lo - pad;
+            yAxis.Maximum = hi + pad;
+        }
+        model.Axes.Add(yAxis);
+        if (bands is not null)
+        {
+            for (int i = 0; i < bands.Count; i++)
+            {
+                if (!double.IsFinite(bands[i].Lower) || !double.IsFinite(bands[i].Upper)) continue;
+                model.Annotations.Add(new RectangleAnnotation
+                {
+                    MinimumX = i - 0.45, MaximumX = i + 0.45, MinimumY = bands[i].Lower, MaximumY = bands[i].Upper,
+                    Fill = OxyColor.FromAColor(70, OxyColors.Gray), Layer = AnnotationLayer.BelowSeries,
+                });
+            }
+        }
+        double width = 0.6 / Math.Max(1, series.Count);
+        for (int s = 0; s < series.Count; s++)
+        {
+            var color = Palette[s % Palette.Length];
+            double offset = (s - (series.Count - 1) / 2.0) * width;
+            var points = new ScatterErrorSeries { Title = series[s].Title, MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = color, ErrorBarColor = color };
+            for (int i = 0; i < series[s].Points.Count; i++)
+            {
+                var (yv, lo, hi) = series[s].Points[i];
+                if (!double.IsFinite(yv)) continue;
+                // Percentile intervals need not be symmetric: the bar spans the larger side.
+                double err = double.IsFinite(lo) && double.IsFinite(hi) ? Math.Max(hi - yv, yv - lo) : 0;
+                points.Points.Add(new ScatterErrorPoint(i + offset, yv, 0, err));
+            }
+            model.Series.Add(points);
+        }
+        Save(model, pathWithoutExtension, Height, Math.Max(Width, 120 + 40 * categories.Count));
+    }
+
+    /// <summary>A labelled matrix (rows × columns) as a heat map, e.g. layers × ROIs.</summary>
+    public static void SaveMatrix(string pathWithoutExtension, string title, double[,] values, IReadOnlyList<string> rowLabels,
+        IReadOnlyList<string> columnLabels, string colorLabel, string? subtitle = null)
+    {
+        var model = NewModel(title, subtitle);
+        int rows = values.GetLength(0), cols = values.GetLength(1);
+        model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Palette = OxyPalettes.Viridis(200), Title = colorLabel, InvalidNumberColor = OxyColors.LightGray });
+        var x = new CategoryAxis { Position = AxisPosition.Bottom, Key = "x", Angle = cols > 8 ? -45 : 0 };
+        x.Labels.AddRange(columnLabels);
+        var y = new CategoryAxis { Position = AxisPosition.Left, Key = "y", StartPosition = 1, EndPosition = 0 };
+        y.Labels.AddRange(rowLabels);
+        model.Axes.Add(x);
+        model.Axes.Add(y);
+        var data = new double[cols, rows];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) data[j, i] = values[i, j];
+        model.Series.Add(new HeatMapSeries
+        {
+            X0 = 0, X1 = cols - 1, Y0 = 0, Y1 = rows - 1, Data = data, Interpolate = false,
+            RenderMethod = HeatMapRenderMethod.Rectangles, XAxisKey = "x", YAxisKey = "y",
+        });
+        Save(model, pathWithoutExtension, Math.Max(Height, 140 + 18 * rows), Math.Max(Width, 260 + 40 * cols));
+    }
+
+    /// <summary>Scatter plots of several groups with a least-squares line per group.</summary>
+    public static void SaveScatterWithFits(string pathWithoutExtension, string title, string xLabel, string yLabel,
+        IReadOnlyList<(string Title, double[] X, double[] Y)> groups, string? subtitle = null)
+    {
+        var model = NewModel(title, subtitle);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xLabel, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var color = Palette[g % Palette.Length];
+            var (name, xs, ys) = groups[g];
+            var scatter = new ScatterSeries { Title = name, MarkerType = MarkerType.Circle, MarkerSize = 3.5, MarkerFill = color };
+            var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])).ToArray();
+            foreach (var i in keep) scatter.Points.Add(new ScatterPoint(xs[i], ys[i]));
+            model.Series.Add(scatter);
+            if (keep.Length >= 2)
+            {
+                double mx = keep.Average(i => xs[i]), my = keep.Average(i => ys[i]);
+                double sxx = keep.Sum(i => (xs[i] - mx) * (xs[i] - mx));
+                if (sxx > 0)
+                {
+                    double b = keep.Sum(i => (xs[i] - mx) * (ys[i] - my)) / sxx, a = my - b * mx;
+                    double lo = keep.Min(i => xs[i]), hi = keep.Max(i => xs[i]);
+                    var line = new LineSeries { Color = color, StrokeThickness = 1.5, RenderInLegend = false };
+                    line.Points.Add(new DataPoint(lo, a + b * lo));
+                    line.Points.Add(new DataPoint(hi, a + b * hi));
+                    model.Series.Add(line);
+                }
+            }
+        }
+        Save(model, pathWithoutExtension);
+    }
+
     private static PlotModel NewModel(string title, string? subtitle)
     {
         var model = new PlotModel

@@ -13,16 +13,19 @@ namespace RepLens.Host.Run;
 /// demand — each from the content-addressed cache when it is there, computed and cached otherwise,
 /// and written to the run folder the first time it is used.
 /// </summary>
-internal sealed class RunContext
+internal sealed class RunContext : IDisposable
 {
     private readonly Dictionary<string, Rdm> _rdms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IBrainDataset> _brain = new(StringComparer.Ordinal);
+    private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
     private readonly HashSet<string> _extractedModels = new(StringComparer.Ordinal);
     private readonly IDataView _stimulusView;
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
         IReadOnlyList<TargetSession> targets, RunOutput output, RunManifest manifest, ArtifactCache cache, MLContext ml,
-        ILogger log, CancellationToken cancellation)
+        ILogger log, CancellationToken cancellation, Func<BrainConfig, IBrainDataset>? openBrain = null)
     {
+        _openBrain = openBrain;
         Config = config;
         Stimuli = stimuli;
         StimulusSetKey = stimulusSetKey;
@@ -59,6 +62,22 @@ internal sealed class RunContext
     public ModelSession Model(string name) => Models.First(m => m.Name == name);
 
     public TargetSession Target(string name) => Targets.First(t => t.Name == name);
+
+    /// <summary>The brain data set <paramref name="name"/> of <c>$.brain</c>, opened on first use and kept open for the run.</summary>
+    public IBrainDataset Brain(string name)
+    {
+        if (_brain.TryGetValue(name, out var open)) return open;
+        var config = Config.Brain.First(b => b.Name == name);
+        if (_openBrain is null) throw new InvalidOperationException("This run cannot open brain data sets.");
+        Log.LogInformation("Brain data {Name}: opening {Root} ({Loader})", name, config.Root, config.Loader);
+        return _brain[name] = _openBrain(config);
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _brain.Values) b.Dispose();
+        _brain.Clear();
+    }
 
     /// <summary>A seed for one random procedure, derived from the run seed and names only (independent of order and sharding).</summary>
     public ulong DeriveSeed(params string[] parts)

@@ -25,8 +25,6 @@ internal sealed class RunExecutor(
     MLContext ml,
     ILogger<RunExecutor> log)
 {
-    public RunContext? LastContext { get; private set; }
-
     public void Execute(RunConfig config, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -38,6 +36,11 @@ internal sealed class RunExecutor(
         var errors = new ConfigErrors();
         var models = OpenModels(config, errors);
         var targets = OpenTargets(config, errors);
+        foreach (var b in config.Brain)
+        {
+            try { extensions.BrainDataLoader(b.Loader, $"{b.Path}.loader"); }
+            catch (ConfigurationErrorException e) { errors.Add(e); }
+        }
         try
         {
             errors.ThrowIfAny(config.ConfigPath);
@@ -57,8 +60,7 @@ internal sealed class RunExecutor(
             if (abandoned > 0) log.LogInformation("Cache: removed {Count} partial files left by an interrupted run", abandoned);
             manifest.Cache.Folder = cache.Root;
 
-            var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct);
-            LastContext = context;
+            using var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct, OpenBrain);
             foreach (var analysis in config.Analyses)
             {
                 ct.ThrowIfCancellationRequested();
@@ -104,6 +106,19 @@ internal sealed class RunExecutor(
             }
         }
         return sessions;
+    }
+
+    private IBrainDataset OpenBrain(BrainConfig b)
+    {
+        var loader = extensions.BrainDataLoader(b.Loader, $"{b.Path}.loader");
+        try
+        {
+            return loader.Open(new BrainDataRequest(b.Name, b.Root, b.Options));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException && e is not ConfigurationErrorException)
+        {
+            throw new ConfigurationErrorException(b.Path, e.Message);
+        }
     }
 
     private List<TargetSession> OpenTargets(RunConfig config, ConfigErrors errors)
