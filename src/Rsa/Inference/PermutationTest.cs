@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using RepLens.Abstractions;
 using RepLens.Rsa.Comparisons;
 
@@ -129,38 +127,29 @@ public static class PermutationTest
 
     /// <summary>
     /// Σ_{i&lt;j} za(i, j) · zb[perm[i], perm[j]] with four interleaved partial sums (element t goes to
-    /// sum t mod 4). The AVX2 path keeps exactly that order and rounding (multiply, then add; no fused
-    /// multiply-add), so results are bit-identical with and without it.
+    /// sum t mod 4), through pointers so that the gathered loads carry no bounds checks. Arithmetic
+    /// order is fixed, so results are reproducible bit for bit. (AVX2 gathers were tried and were
+    /// 25% slower on the 2-core AMD EPYC used for docs/PERFORMANCE.md.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe double Dot(double[] za, double[] zbSquare, int[] perm, int n)
     {
+        if (za.Length != n * (n - 1) / 2 || zbSquare.Length != n * n || perm.Length != n)
+            throw new ArgumentException("Kernel sizes do not match.");
+        foreach (var q in perm)
+            if ((uint)q >= (uint)n) throw new ArgumentException("Not a permutation.", nameof(perm));
         double total = 0;
-        int k = 0;
         fixed (double* pa = za, sq = zbSquare)
         fixed (int* p = perm)
         {
+            double* a = pa;
             for (int i = 0; i < n - 1; i++)
             {
                 double* row = sq + (long)p[i] * n;
                 int len = n - 1 - i;
-                double* a = pa + k;
                 int* pj = p + i + 1;
                 double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 int t = 0;
-                if (Avx2.IsSupported && len >= 4)
-                {
-                    var acc = Vector256<double>.Zero;
-                    for (; t + 4 <= len; t += 4)
-                    {
-                        var gathered = Avx2.GatherVector256(row, Sse2.LoadVector128(pj + t), 8);
-                        acc = Avx.Add(acc, Avx.Multiply(Avx.LoadVector256(a + t), gathered));
-                    }
-                    s0 = acc.GetElement(0);
-                    s1 = acc.GetElement(1);
-                    s2 = acc.GetElement(2);
-                    s3 = acc.GetElement(3);
-                }
                 for (; t + 4 <= len; t += 4)
                 {
                     s0 += a[t] * row[pj[t]];
@@ -170,13 +159,13 @@ public static class PermutationTest
                 }
                 for (; t < len; t++) s0 += a[t] * row[pj[t]];
                 total += (s0 + s1) + (s2 + s3);
-                k += len;
+                a += len;
             }
         }
         return total;
     }
 
-    /// <summary>The portable loop alone (for tests: must equal <see cref="Dot"/> bit for bit).</summary>
+    /// <summary>The same sum with bounds-checked spans (the reference for tests: must equal <see cref="Dot"/> bit for bit).</summary>
     internal static double DotScalar(double[] za, double[] zbSquare, int[] perm, int n)
     {
         double total = 0;

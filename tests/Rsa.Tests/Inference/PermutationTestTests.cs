@@ -132,7 +132,7 @@ public sealed class PermutationTestTests
 public sealed class PermutationKernelTests
 {
     [Fact]
-    public void Dot_VectorPath_IsBitIdenticalToScalar()
+    public void Dot_PointerLoop_IsBitIdenticalToSpanLoop()
     {
         var rng = new Random(3);
         foreach (int n in new[] { 3, 7, 30, 101 })
