@@ -3,16 +3,23 @@ using System.Globalization;
 
 namespace RepLens.Benchmarks;
 
-/// <summary>Interleaved repetitions of several cases, so that the machine's load affects them alike; medians reported.</summary>
+/// <summary>
+/// Interleaved repetitions of several cases, so that the machine's load affects them alike. Records
+/// wall time and the process's CPU time (all threads): on a shared machine the CPU time is the more
+/// stable measure of work, and CPU time / cores is the wall time on an otherwise idle machine for
+/// work that keeps every core busy. Medians reported.
+/// </summary>
 internal sealed class Harness
 {
     private readonly List<(string Name, Action Run)> _cases = [];
-    private readonly Dictionary<string, List<double>> _times = [];
+    private readonly Dictionary<string, List<double>> _wall = [];
+    private readonly Dictionary<string, List<double>> _cpu = [];
 
     public Harness Add(string name, Action run)
     {
         _cases.Add((name, run));
-        _times[name] = [];
+        _wall[name] = [];
+        _cpu[name] = [];
         return this;
     }
 
@@ -20,21 +27,27 @@ internal sealed class Harness
     {
         for (int w = 0; w < warmup; w++)
             foreach (var (_, run) in _cases) run();
+        var process = Process.GetCurrentProcess();
         for (int r = 0; r < repetitions; r++)
             foreach (var (name, run) in _cases)
             {
+                GC.Collect();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 run();
-                _times[name].Add(sw.Elapsed.TotalSeconds);
+                _wall[name].Add(sw.Elapsed.TotalSeconds);
+                process.Refresh();
+                _cpu[name].Add((process.TotalProcessorTime - cpu0).TotalSeconds);
             }
         return this;
     }
 
-    public double Median(string name) => MedianOf(_times[name]);
+    public double Median(string name) => MedianOf(_wall[name]);
 
-    public double Min(string name) => _times[name].Min();
+    public double CpuMedian(string name) => MedianOf(_cpu[name]);
 
-    public IReadOnlyList<double> Times(string name) => _times[name];
+    public double Min(string name) => _wall[name].Min();
 
     public static double MedianOf(IEnumerable<double> values)
     {
@@ -42,11 +55,11 @@ internal sealed class Harness
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
-    public void Print(string baseline, string unit = "s")
+    public void Print(string baseline)
     {
-        Console.WriteLine($"  {"case",-34} {"median",9} {"min",9}  ratio (baseline/case, median)  all");
+        Console.WriteLine($"  {"case",-38} {"wall med",9} {"wall min",9} {"cpu med",9}  ratio wall  ratio cpu   (ratio = baseline/case)  wall times");
         foreach (var (name, _) in _cases)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name,-34} {Median(name),8:F3}{unit} {Min(name),8:F3}{unit}  {Median(baseline) / Median(name),6:F3}   [{string.Join(" ", _times[name].Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}]"));
+                $"  {name,-38} {Median(name),8:F3}s {Min(name),8:F3}s {CpuMedian(name),8:F3}s  {Median(baseline) / Median(name),9:F3}  {CpuMedian(baseline) / CpuMedian(name),9:F3}   [{string.Join(" ", _wall[name].Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}]"));
     }
 }

@@ -43,7 +43,8 @@ internal static class PermutationBenchmark
         var sw = Stopwatch.StartNew();
         PermutationTest.Run(ra, rb, ComparisonMethod.KendallTauA, 8, 42);
         Console.WriteLine($"  Kendall tau-a (full recomputation per permutation): {sw.Elapsed.TotalSeconds / 8 * 1e3:F0} ms per permutation → {sw.Elapsed.TotalSeconds / 8 * 10_000 / 60:F0} min for 10,000");
-        Console.WriteLine($"RESULT permutation {k} in {h.Median($"{k}-permutation test"):F2} s (goal ≤ 5 s); per permutation {perPermutation / one:F4} × one comparison");
+        double cpu = h.CpuMedian($"{k}-permutation test");
+        Console.WriteLine($"RESULT permutation {k}: wall {h.Median($"{k}-permutation test"):F2} s, CPU {cpu:F2} s = {cpu / Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} idle cores (goal ≤ 5 s); per permutation {perPermutation / one:F4} × one comparison (CPU: {cpu / k / h.CpuMedian("one Spearman comparison (baseline)"):F4})");
         return 0;
     }
 }

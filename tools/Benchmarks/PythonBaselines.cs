@@ -49,10 +49,13 @@ internal static class PythonBaselines
             .Add("Spearman comparison", () => RdmComparer.Compare(a, b, ComparisonMethod.Spearman))
             .Run(3);
         h.Print("RDM correlation float32");
-        foreach (var (name, seconds) in times) Console.WriteLine($"  python {name,-40} {seconds,8:F3}s");
-        Console.WriteLine($"RESULT python pdist(correlation) / RepLens float64 = {times["scipy pdist correlation (float64)"] / h.Median("RDM correlation float64"):F1}×; " +
-            $"numpy corrcoef / RepLens float32 = {times["numpy 1-corrcoef (float64 BLAS)"] / h.Median("RDM correlation float32"):F1}×; " +
-            $"scipy spearmanr / RepLens Spearman = {times["scipy spearmanr (500k pairs)"] / h.Median("Spearman comparison"):F1}×");
+        foreach (var (name, seconds) in times) Console.WriteLine($"  python {name,-44} {seconds,8:F3}s");
+        string Ratio(string py, string ours) =>
+            $"wall {times[py] / h.Median(ours):F1}×, cpu {times[py + " cpu"] / h.CpuMedian(ours):F1}×";
+        Console.WriteLine($"RESULT python: scipy pdist(correlation) / RepLens float64: {Ratio("scipy pdist correlation (float64)", "RDM correlation float64")}; " +
+            $"numpy 1-corrcoef (float64) / RepLens float64: {Ratio("numpy 1-corrcoef (float64 BLAS)", "RDM correlation float64")}; " +
+            $"numpy 1-corrcoef (float64) / RepLens float32: {Ratio("numpy 1-corrcoef (float64 BLAS)", "RDM correlation float32")}; " +
+            $"scipy spearmanr / RepLens Spearman: {Ratio("scipy spearmanr", "Spearman comparison")}");
         return 0;
     }
 }
