@@ -141,7 +141,8 @@ public sealed class GramAccumulator : IDisposable
             throw new ArgumentException($"Cannot merge a Gram accumulator over {other.Rows} rows into one over {Rows} rows.", nameof(other));
         if (other.Columns == 0) return;
         using var scope = NewDisposeScope();
-        var g = other.SymmetricGram().to(_accType, _device);
+        // Only the upper triangle (diagonal included) is kept valid; adding whole matrices keeps it so.
+        var g = other._gram.to(_accType, _device);
         var s = other._sums.to(_accType, _device);
         var c = other._shiftAcc!.to(_accType, _device);
         if (_shiftAcc is null)
@@ -166,9 +167,11 @@ public sealed class GramAccumulator : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        return new GramState(Rows, Columns,
-            ToArray(SymmetricGram()), ToArray(_sums),
-            _shiftAcc is null ? new double[Rows] : ToArray(_shiftAcc));
+        var gram = ToArray(_gram);
+        int n = Rows;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) gram[(long)j * n + i] = gram[(long)i * n + j];
+        return new GramState(Rows, Columns, gram, ToArray(_sums), _shiftAcc is null ? new double[Rows] : ToArray(_shiftAcc));
     }
 
     /// <summary>Recreates an accumulator from an exported state (to merge shards computed elsewhere).</summary>
@@ -197,7 +200,20 @@ public sealed class GramAccumulator : IDisposable
     /// <param name="metric">The dissimilarity.</param>
     /// <param name="logger">Receives the warnings; optional.</param>
     public RdmResult ToRdm(IReadOnlyList<string> ids, DistanceMetric metric, ILogger? logger = null) =>
-        RdmFinisher.Finish(Export(), ids, metric, logger, blockColumns: 0, DeviceName);
+        Finish(ids, metric, logger, blockColumns: 0);
+
+    internal RdmResult Finish(IReadOnlyList<string> ids, DistanceMetric metric, ILogger? logger, int blockColumns)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        // Row by row from the (CPU, float64) Gram tensor: no second (N × N) copy on the host.
+        var gram = _gram.to(ScalarType.Float64, CPU).contiguous();
+        var diagonal = ToArray(gram.diagonal(0, 0, 1));
+        var access = gram.data<double>();
+        int n = Rows;
+        return RdmFinisher.Finish(n, Columns, diagonal, ToArray(_sums), _shiftAcc is null ? new double[n] : ToArray(_shiftAcc),
+            (i, row) => access.CopyTo(row, 0, (long)i * n), ids, metric, logger, blockColumns, DeviceName);
+    }
 
     /// <summary>Frees the tensors.</summary>
     public void Dispose()
@@ -225,13 +241,6 @@ public sealed class GramAccumulator : IDisposable
     {
         _shiftAcc = shiftAcc.to(_accType, _device).clone().DetachFromDisposeScope();
         _shiftBlock = _shiftAcc.to_type(_blockType).unsqueeze(1).DetachFromDisposeScope();
-    }
-
-    private Tensor SymmetricGram()
-    {
-        if (_tiles.Length == 1) return _gram.alias();
-        var upper = _gram.triu(0);
-        return upper + upper.triu(1).t();
     }
 
     private void CheckBlock(int length, int columns)

@@ -43,8 +43,7 @@ public static class RdmCalculator
             throw new ArgumentException($"The feature matrix has no columns; an RDM over {features.Rows} stimuli needs at least one feature.", nameof(features));
         options ??= new RdmOptions();
         using var acc = Accumulate(features, 0, features.Columns, options, out int block, logger);
-        var state = acc.Export();
-        return RdmFinisher.Finish(state, ids, metric, logger, block, acc.DeviceName);
+        return acc.Finish(ids, metric, logger, block);
     }
 
     /// <summary>
@@ -82,8 +81,8 @@ public static class RdmCalculator
         long es = options.Precision == RsaPrecision.Float64 ? 8 : 4;
         long accEs = options.Precision == RsaPrecision.Float64 || options.AccumulateInFloat64 ? 8 : 4;
         long square = (long)rows * rows;
-        // The Gram accumulator, one tile product and the mirrored copy made when it is exported.
-        long fixedBytes = square * (2 * accEs + es);
+        // The Gram accumulator and one tile product (the condensed result is outside the budget).
+        long fixedBytes = square * (accEs + es);
         long buffers = options.Prefetch ? 2 : 1;
         long perColumn = rows * es * buffers;
         long available = options.MemoryBudgetBytes - fixedBytes;

@@ -10,23 +10,34 @@ internal static class RdmFinisher
     private const int IdsShown = 20;
     private const string NonFinite = "NaN or infinite values (or values whose squares overflow)";
 
+    /// <summary>Finishes from exported arrays.</summary>
     public static RdmResult Finish(GramState state, IReadOnlyList<string> ids, DistanceMetric metric, ILogger? logger, int blockColumns, string device)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        RdmCalculator.CheckIds(ids, state.Rows);
         int n = state.Rows;
-        long p = state.Columns;
+        var diag = new double[n];
+        for (int i = 0; i < n; i++) diag[i] = state.Gram[(long)i * n + i];
+        return Finish(n, state.Columns, diag, state.RowSums, state.Shift,
+            (i, row) => state.Gram.AsSpan((int)((long)i * n), n).CopyTo(row), ids, metric, logger, blockColumns, device);
+    }
+
+    /// <summary>
+    /// Finishes from the Gram diagonal, row sums and shifts, reading the Gram matrix one row at a time
+    /// (only entries j ≥ i of row i are used), so no second (N × N) copy is made.
+    /// </summary>
+    public static RdmResult Finish(int n, long p, double[] diagonal, double[] s, double[] c, Action<int, Span<double>> readRow,
+        IReadOnlyList<string> ids, DistanceMetric metric, ILogger? logger, int blockColumns, string device)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        RdmCalculator.CheckIds(ids, n);
         if (p == 0) throw new InvalidOperationException($"No features were accumulated for the {n} stimuli; an RDM needs at least one feature.");
-        var g = state.Gram;
-        var s = state.RowSums;
-        var c = state.Shift;
+        var row = new double[n];
 
         // Per-row squared norms in the metric's geometry, and which rows are undefined.
         var norm = new double[n];
         var reasons = new string?[n];
         for (int i = 0; i < n; i++)
         {
-            double gii = g[(long)i * n + i];
+            double gii = diagonal[i];
             if (!double.IsFinite(gii) || !double.IsFinite(s[i]) || !double.IsFinite(c[i]))
             {
                 reasons[i] = NonFinite;
@@ -49,14 +60,14 @@ internal static class RdmFinisher
         long k = 0;
         for (int i = 0; i < n; i++)
         {
-            long rowI = (long)i * n;
             bool badI = reasons[i] is not null;
-            double ci = c[i], si = s[i], gii = g[rowI + i];
+            double ci = c[i], si = s[i], gii = diagonal[i];
+            if (!badI) readRow(i, row);
             double inv = badI ? 0 : 1.0 / Math.Sqrt(norm[i]);
             for (int j = i + 1; j < n; j++, k++)
             {
                 if (badI || reasons[j] is not null) { d[k] = double.NaN; continue; }
-                double gij = g[rowI + j];
+                double gij = row[j];
                 switch (metric)
                 {
                     case DistanceMetric.Correlation:
@@ -74,7 +85,7 @@ internal static class RdmFinisher
                     default:
                     {
                         double dc = ci - c[j];
-                        double sq = gii + g[(long)j * n + j] - 2 * gij + 2 * dc * (si - s[j]) + p * dc * dc;
+                        double sq = gii + diagonal[j] - 2 * gij + 2 * dc * (si - s[j]) + p * dc * dc;
                         sq = Math.Max(sq, 0);
                         d[k] = metric == DistanceMetric.Euclidean ? Math.Sqrt(sq) : sq;
                         break;

@@ -128,3 +128,26 @@ public sealed class PermutationTestTests
         return output;
     }
 }
+
+public sealed class PermutationKernelTests
+{
+    [Fact]
+    public void Dot_PointerLoop_IsBitIdenticalToSpanLoop()
+    {
+        var rng = new Random(3);
+        foreach (int n in new[] { 3, 7, 30, 101 })
+        {
+            int m = n * (n - 1) / 2;
+            var a = Enumerable.Range(0, m).Select(_ => rng.NextDouble()).ToArray();
+            var b = Enumerable.Range(0, m).Select(_ => rng.NextDouble()).ToArray();
+            var za = PermutationTest.Standardize(a, ComparisonMethod.Spearman);
+            var zb = PermutationTest.Square(PermutationTest.Standardize(b, ComparisonMethod.Spearman), n);
+            for (int k = 0; k < 5; k++)
+            {
+                var perm = new SeededRandom((ulong)k).Permutation(n);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(PermutationTest.DotScalar(za, zb, perm, n)),
+                    BitConverter.DoubleToInt64Bits(PermutationTest.Dot(za, zb, perm, n)));
+            }
+        }
+    }
+}

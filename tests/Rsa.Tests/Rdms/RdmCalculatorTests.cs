@@ -23,6 +23,12 @@ public sealed class RdmCalculatorTests
         RsaFixtures.Close(RsaFixtures.Vector($"rdm_x_{EnumNames.Name(metric)}"), r.Rdm.CondensedArray, 1e-10);
         Assert.Empty(r.Warnings);
         Assert.Equal(EnumNames.Name(metric), r.Rdm.Metric);
+        var square = r.Rdm.ToSquare();
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.Equal(0.0, square[i * 12 + i]);
+            for (int j = 0; j < 12; j++) Assert.Equal(square[i * 12 + j], square[j * 12 + i]);
+        }
         Assert.Equal(37, r.Features);
     }
 
@@ -166,12 +172,12 @@ public sealed class RdmCalculatorTests
     {
         var options = new RdmOptions { MemoryBudgetBytes = 2L << 30 };
         int b = RdmCalculator.PlanBlockColumns(1000, 2_000_000, options);
-        long used = 1000L * 1000 * (8 + 8 + 4) + 2L * 1000 * 4 * b;
+        long used = 1000L * 1000 * (8 + 4) + 2L * 1000 * 4 * b;
         Assert.True(used <= options.MemoryBudgetBytes);
         Assert.Equal((int)(RdmCalculator.MaxBlockBufferBytes / 4000), b);
         Assert.Equal(37, RdmCalculator.PlanBlockColumns(12, 37, options));
         var small = options with { MemoryBudgetBytes = 30_000_000 };
-        long fixedBytes = 1000L * 1000 * 20;
+        long fixedBytes = 1000L * 1000 * 12;
         Assert.Equal((int)((30_000_000 - fixedBytes) / 8000), RdmCalculator.PlanBlockColumns(1000, 2_000_000, small));
         var ex = Assert.Throws<ArgumentException>(() => RdmCalculator.PlanBlockColumns(1000, 100, options with { MemoryBudgetBytes = 10_000_000 }));
         Assert.Contains("too small", ex.Message);

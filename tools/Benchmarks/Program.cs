@@ -1,0 +1,16 @@
+using RepLens.Benchmarks;
+
+var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["rdm"] = RdmBenchmark.Run,
+    ["permutation"] = PermutationBenchmark.Run,
+    ["memory"] = MemoryBenchmark.Run,
+    ["memory-child"] = MemoryBenchmark.Child,
+    ["python"] = PythonBaselines.Run,
+};
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project tools/Benchmarks -- <{string.Join("|", benchmarks.Keys.Where(k => k != "memory-child"))}> [options]");
+    return 2;
+}
+return run(args[1..]);
