@@ -1,5 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using RepLens.Abstractions;
-using static TorchSharp.torch;
+using RepLens.Abstractions.IO;
 
 namespace RepLens.Rsa.Units;
 
@@ -7,10 +9,22 @@ namespace RepLens.Rsa.Units;
 /// Per-unit means and sums of squares of every group of stimuli (category) of an (N × U) response
 /// matrix, computed in one streaming pass over column blocks, so that a layer of 800,000 units is
 /// never held twice in memory. t-tests between any two groups or unions of groups then need no
-/// further pass (<see cref="UnitTTest"/>, <see cref="UnitGroupSummary.Pool"/>).
+/// further pass (<see cref="UnitTTest"/>, <see cref="UnitGroupSummary.Pool"/>, <see cref="UnitSelectivity"/>).
 /// </summary>
+/// <remarks>
+/// The pass reads the next column block on a second thread while the current one is summarised;
+/// each block is summarised in tiles of <see cref="TileColumns"/> columns (in parallel), small enough
+/// that the second pass over a tile's rows (the squared deviations) is served from the CPU cache. The
+/// arithmetic is float64 SIMD over units: float32 sources are widened in the tile, never copied whole.
+/// </remarks>
 public sealed class UnitGroupStatistics
 {
+    /// <summary>Columns per tile of a block (one task, cache-resident for the second pass).</summary>
+    public const int TileColumns = 256;
+
+    /// <summary>Largest block buffer the pass uses, whatever the budget (larger blocks gain nothing).</summary>
+    public const long MaxBlockBufferBytes = 64L << 20;
+
     private readonly UnitGroupSummary[] _groups;
 
     private UnitGroupStatistics(UnitGroupSummary[] groups, long units)
@@ -34,22 +48,38 @@ public sealed class UnitGroupStatistics
     public UnitGroupSummary AllExcept(int group) =>
         UnitGroupSummary.Pool(_groups.Where((_, g) => g != group).ToArray());
 
+    /// <summary>Wraps summaries computed elsewhere (e.g. merged shards) over the same units.</summary>
+    /// <param name="groups">One summary per group, all over the same U units.</param>
+    public static UnitGroupStatistics FromSummaries(IReadOnlyList<UnitGroupSummary> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Count == 0) throw new ArgumentException("At least one group is needed.", nameof(groups));
+        int units = groups[0].Units;
+        if (groups.Any(g => g.Units != units)) throw new ArgumentException("Every group summary must cover the same units.", nameof(groups));
+        return new UnitGroupStatistics(groups.ToArray(), units);
+    }
+
     /// <summary>
     /// Computes per-group statistics of each column of <paramref name="responses"/> in one pass. Means
-    /// and sums of squares are two-pass within each column block, in float64.
+    /// and sums of squares are two-pass within each tile of columns, in float64.
     /// </summary>
     /// <param name="responses">(N × U) responses: stimuli × units.</param>
     /// <param name="groupOfRow">For each of the N rows, its group 0 … groupCount − 1, or −1 to leave the row out.</param>
     /// <param name="groupCount">Number of groups.</param>
-    /// <param name="rectify">Use max(x, 0) instead of x (the Category Selectivity Index is defined on rectified responses).</param>
-    /// <param name="memoryBudgetBytes">Bytes for the column-block buffers (default 256 MiB).</param>
+    /// <param name="rectify">Use max(x, 0) instead of x for every statistic.</param>
+    /// <param name="memoryBudgetBytes">Bytes for the two column-block buffers (default 256 MiB; each buffer at most <see cref="MaxBlockBufferBytes"/>).</param>
+    /// <param name="rectifiedMeans">
+    /// Also accumulate, in the same pass, the mean of max(x, 0) per group and unit
+    /// (<see cref="UnitGroupSummary.RectifiedMean"/>; the Category Selectivity Index is defined on it).
+    /// </param>
     /// <exception cref="ArgumentException">Labels do not match the rows or name an unknown group.</exception>
     public static UnitGroupStatistics Compute(IFeatureMatrix responses, IReadOnlyList<int> groupOfRow, int groupCount,
-        bool rectify = false, long memoryBudgetBytes = 256L << 20)
+        bool rectify = false, long memoryBudgetBytes = 256L << 20, bool rectifiedMeans = false)
     {
         ArgumentNullException.ThrowIfNull(responses);
         ArgumentNullException.ThrowIfNull(groupOfRow);
         ArgumentOutOfRangeException.ThrowIfLessThan(groupCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryBudgetBytes, 1L);
         int n = responses.Rows;
         if (groupOfRow.Count != n)
             throw new ArgumentException($"{groupOfRow.Count} group labels were given for {n} rows.", nameof(groupOfRow));
@@ -59,53 +89,159 @@ public sealed class UnitGroupStatistics
         if (responses.Columns > Array.MaxLength)
             throw new ArgumentException($"{responses.Columns} units are more than one array holds.", nameof(responses));
         int units = (int)responses.Columns;
-        var counts = new int[groupCount];
-        var rows = new List<long>[groupCount];
-        for (int g = 0; g < groupCount; g++) rows[g] = [];
-        for (int r = 0; r < n; r++)
-            if (groupOfRow[r] >= 0) { counts[groupOfRow[r]]++; rows[groupOfRow[r]].Add(r); }
-        var means = new double[groupCount][];
-        var m2 = new double[groupCount][];
-        for (int g = 0; g < groupCount; g++) { means[g] = new double[units]; m2[g] = new double[units]; }
-
-        // Two buffers' worth per column: the block and one group's copy.
-        long perColumn = Math.Max(1L, n) * sizeof(double) * 2;
-        int block = (int)Math.Clamp(Math.Min(memoryBudgetBytes, 128L << 20) / perColumn, 1, Math.Max(1, units));
-        var buffer = GC.AllocateUninitializedArray<double>(Math.Max(1, n * block), pinned: true);
-        using var whole = from_array(buffer);
-        var index = new Tensor?[groupCount];
-        try
+        var rows = new int[groupCount][];
+        for (int g = 0; g < groupCount; g++)
+            rows[g] = Enumerable.Range(0, n).Where(r => groupOfRow[r] == g).ToArray();
+        var pass = new Pass(rows, units, rectify, rectifiedMeans);
+        if (units > 0 && n > 0)
         {
-            for (int g = 0; g < groupCount; g++)
-                if (counts[g] > 0) index[g] = tensor(rows[g].ToArray(), ScalarType.Int64);
-            for (long start = 0; start < units; start += block)
-            {
-                int c = (int)Math.Min(block, units - start);
-                responses.ReadColumns(start, c, buffer.AsSpan(0, n * c));
-                using var scope = NewDisposeScope();
-                var x = whole.narrow(0, 0, (long)n * c).view(n, c);
-                if (rectify) x.relu_();
-                for (int g = 0; g < groupCount; g++)
-                {
-                    if (index[g] is null) continue;
-                    var xg = x.index_select(0, index[g]!);
-                    var mean = xg.mean([0L], false, ScalarType.Float64);
-                    var dev = xg - mean;
-                    var ss = (dev * dev).sum(0, false, ScalarType.Float64);
-                    CopyInto(mean, means[g], (int)start, c);
-                    CopyInto(ss, m2[g], (int)start, c);
-                }
-            }
-        }
-        finally
-        {
-            foreach (var t in index) t?.Dispose();
+            bool asFloat = IsFloat32(responses);
+            int elementSize = asFloat ? sizeof(float) : sizeof(double);
+            long perBuffer = Math.Clamp(memoryBudgetBytes / 2, 1, MaxBlockBufferBytes);
+            int block = (int)Math.Clamp(perBuffer / ((long)n * elementSize), 1, units);
+            if (block > TileColumns) block -= block % TileColumns;
+            if (asFloat) pass.Run<float>(responses, block);
+            else pass.Run<double>(responses, block);
         }
         var groups = new UnitGroupSummary[groupCount];
-        for (int g = 0; g < groupCount; g++) groups[g] = new UnitGroupSummary(counts[g], means[g], m2[g]);
+        for (int g = 0; g < groupCount; g++)
+            groups[g] = new UnitGroupSummary(rows[g].Length, pass.Means[g], pass.SumsOfSquares[g]) { RectifiedMean = pass.Rectified?[g] };
         return new UnitGroupStatistics(groups, units);
     }
 
-    private static void CopyInto(Tensor t, double[] target, int offset, int count) =>
-        t.data<double>().CopyTo(target.AsSpan(offset, count), 0, 0);
+    /// <summary>Sources whose values are float32, read as such and widened in the tile (same values as reading float64).</summary>
+    private static bool IsFloat32(IFeatureMatrix m) =>
+        m is FloatMatrix || (m is NpyMatrix npy && npy.Header.DataType == NpyDataType.Float32);
+
+    /// <summary>One streaming pass: block buffers, the prefetching read loop and the per-tile kernel.</summary>
+    private sealed class Pass(int[][] rows, int units, bool rectify, bool rectifiedMeans)
+    {
+        public double[][] Means { get; } = rows.Select(_ => new double[units]).ToArray();
+        public double[][] SumsOfSquares { get; } = rows.Select(_ => new double[units]).ToArray();
+        public double[][]? Rectified { get; } = rectifiedMeans ? rows.Select(_ => new double[units]).ToArray() : null;
+
+        public void Run<T>(IFeatureMatrix source, int block) where T : unmanaged
+        {
+            int n = source.Rows;
+            var current = GC.AllocateUninitializedArray<T>(n * block);
+            var next = units > block ? GC.AllocateUninitializedArray<T>(n * block) : null;
+            Read(source, 0, Math.Min(block, units), current);
+            for (long start = 0; start < units; start += block)
+            {
+                int c = (int)Math.Min(block, units - start);
+                long following = start + block;
+                Task? prefetch = null;
+                if (following < units)
+                {
+                    var buffer = next!;
+                    int fc = (int)Math.Min(block, units - following);
+                    prefetch = Task.Run(() => Read(source, following, fc, buffer));
+                }
+                try
+                {
+                    Summarise(current, n, c, (int)start);
+                }
+                finally
+                {
+                    prefetch?.Wait();
+                }
+                if (prefetch is not null) (current, next) = (next!, current);
+            }
+        }
+
+        private static void Read<T>(IFeatureMatrix source, long start, int count, T[] buffer) where T : unmanaged
+        {
+            var span = buffer.AsSpan(0, source.Rows * count);
+            if (typeof(T) == typeof(float)) source.ReadColumns(start, count, MemoryMarshal.Cast<T, float>(span));
+            else source.ReadColumns(start, count, MemoryMarshal.Cast<T, double>(span));
+        }
+
+        private void Summarise<T>(T[] block, int n, int columns, int offset) where T : unmanaged
+        {
+            int tiles = (columns + TileColumns - 1) / TileColumns;
+            Parallel.For(0, tiles, () => typeof(T) == typeof(float) ? new double[n * TileColumns] : Array.Empty<double>(), (t, _, scratch) =>
+            {
+                int t0 = t * TileColumns, width = Math.Min(TileColumns, columns - t0);
+                ReadOnlySpan<double> data;
+                int stride;
+                if (typeof(T) == typeof(float))
+                {
+                    var source = MemoryMarshal.Cast<T, float>(block.AsSpan());
+                    for (int r = 0; r < n; r++)
+                    {
+                        var from = source.Slice(r * columns + t0, width);
+                        var to = scratch.AsSpan(r * width, width);
+                        for (int c = 0; c < width; c++) to[c] = from[c];
+                    }
+                    data = scratch.AsSpan(0, n * width);
+                    stride = width;
+                }
+                else
+                {
+                    data = MemoryMarshal.Cast<T, double>(block.AsSpan()).Slice(t0);
+                    stride = columns;
+                }
+                for (int g = 0; g < rows.Length; g++)
+                {
+                    if (rows[g].Length == 0) continue;
+                    Kernel(data, stride, width, rows[g], rectify,
+                        Means[g].AsSpan(offset + t0, width), SumsOfSquares[g].AsSpan(offset + t0, width),
+                        Rectified is null ? default : Rectified[g].AsSpan(offset + t0, width));
+                }
+                return scratch;
+            }, _ => { });
+        }
+
+        /// <summary>Mean, M2 and (optionally) the rectified mean of <paramref name="width"/> columns over the rows of one group.</summary>
+        private static void Kernel(ReadOnlySpan<double> data, int stride, int width, int[] rows, bool rectify,
+            Span<double> mean, Span<double> m2, Span<double> rectified)
+        {
+            int vw = width - width % Vector<double>.Count;
+            bool withRect = !rectified.IsEmpty;
+            var zero = Vector<double>.Zero;
+            mean.Clear();
+            if (withRect) rectified.Clear();
+            var meanV = MemoryMarshal.Cast<double, Vector<double>>(mean[..vw]);
+            var rectV = withRect ? MemoryMarshal.Cast<double, Vector<double>>(rectified[..vw]) : default;
+            foreach (int r in rows)
+            {
+                var row = data.Slice(r * stride, width);
+                var rowV = MemoryMarshal.Cast<double, Vector<double>>(row[..vw]);
+                for (int i = 0; i < rowV.Length; i++)
+                {
+                    var v = rectify ? Vector.Max(rowV[i], zero) : rowV[i];
+                    meanV[i] += v;
+                    if (withRect) rectV[i] += Vector.Max(v, zero);
+                }
+                for (int c = vw; c < width; c++)
+                {
+                    double v = rectify ? Math.Max(row[c], 0) : row[c];
+                    mean[c] += v;
+                    if (withRect) rectified[c] += Math.Max(v, 0);
+                }
+            }
+            double count = rows.Length;
+            for (int c = 0; c < width; c++) mean[c] /= count;
+            if (withRect)
+                for (int c = 0; c < width; c++) rectified[c] /= count;
+
+            m2.Clear();
+            var m2V = MemoryMarshal.Cast<double, Vector<double>>(m2[..vw]);
+            foreach (int r in rows)
+            {
+                var row = data.Slice(r * stride, width);
+                var rowV = MemoryMarshal.Cast<double, Vector<double>>(row[..vw]);
+                for (int i = 0; i < rowV.Length; i++)
+                {
+                    var d = (rectify ? Vector.Max(rowV[i], zero) : rowV[i]) - meanV[i];
+                    m2V[i] += d * d;
+                }
+                for (int c = vw; c < width; c++)
+                {
+                    double d = (rectify ? Math.Max(row[c], 0) : row[c]) - mean[c];
+                    m2[c] += d * d;
+                }
+            }
+        }
+    }
 }

@@ -12,6 +12,13 @@ public sealed record UnitGroupSummary(int Count, double[] Mean, double[] SumOfSq
     /// <summary>U, the number of units.</summary>
     public int Units => Mean.Length;
 
+    /// <summary>
+    /// U means of the rectified responses max(x, 0), when they were asked for
+    /// (<see cref="UnitGroupStatistics.Compute"/> with <c>rectifiedMeans: true</c>); otherwise null.
+    /// The Category Selectivity Index is defined on them.
+    /// </summary>
+    public double[]? RectifiedMean { get; init; }
+
     /// <summary>Unbiased variance of unit <paramref name="unit"/> (n − 1 denominator); NaN for n &lt; 2.</summary>
     /// <param name="unit">The unit.</param>
     public double Variance(int unit) => Count < 2 ? double.NaN : SumOfSquares[unit] / (Count - 1);
@@ -32,10 +39,17 @@ public sealed record UnitGroupSummary(int Count, double[] Mean, double[] SumOfSq
         int n = groups.Sum(g => g.Count);
         var mean = new double[units];
         var m2 = new double[units];
-        if (n == 0) return new UnitGroupSummary(0, mean, m2);
+        double[]? rectified = groups.All(g => g.RectifiedMean is not null) ? new double[units] : null;
+        if (n == 0) return new UnitGroupSummary(0, mean, m2) { RectifiedMean = rectified };
         foreach (var g in groups)
+        {
             for (int u = 0; u < units; u++) mean[u] += g.Count * g.Mean[u];
+            if (rectified is not null)
+                for (int u = 0; u < units; u++) rectified[u] += g.Count * g.RectifiedMean![u];
+        }
         for (int u = 0; u < units; u++) mean[u] /= n;
+        if (rectified is not null)
+            for (int u = 0; u < units; u++) rectified[u] /= n;
         foreach (var g in groups)
         {
             if (g.Count == 0) continue;
@@ -45,6 +59,6 @@ public sealed record UnitGroupSummary(int Count, double[] Mean, double[] SumOfSq
                 m2[u] += g.SumOfSquares[u] + g.Count * d * d;
             }
         }
-        return new UnitGroupSummary(n, mean, m2);
+        return new UnitGroupSummary(n, mean, m2) { RectifiedMean = rectified };
     }
 }
