@@ -17,6 +17,7 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton<IReadOnlyList<IAnalysisKind>>(sp => sp.GetServices<IAnalysisKind>().ToList());
         services.AddSingleton<IAnalysisKind, Analyses.TargetRsaAnalysis>();
         services.AddSingleton<IAnalysisKind, Analyses.BrainRsaAnalysis>();
+        services.AddSingleton<IAnalysisKind, Analyses.CategorySelectivityAnalysis>();
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
         services.AddSingleton<Run.RunExecutor>();

@@ -22,6 +22,7 @@ internal static class ReplensCli
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(NoiseCeilingCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(SelectivityCommand.Create());
         return root;
     }
 

@@ -38,7 +38,7 @@ internal static class FigureWriter
         for (int s = 0; s < series.Count; s++)
         {
             var d = series[s];
-            var color = Palette[s % Palette.Length];
+            var color = Palette[(d.ColorIndex ?? s) % Palette.Length];
             if (d.Low is not null && d.High is not null)
             {
                 var band = new AreaSeries { Color = OxyColor.FromAColor(50, color), Fill = OxyColor.FromAColor(50, color), StrokeThickness = 0, RenderInLegend = false };
@@ -70,6 +70,42 @@ internal static class FigureWriter
         }
         foreach (var (value, label) in horizontalLines ?? Array.Empty<(double, string)>())
             model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = value, Text = label, Color = OxyColors.Gray, LineStyle = LineStyle.Dash });
+        Save(model, pathWithoutExtension);
+    }
+
+    /// <summary>
+    /// Box plots: one group of boxes per x category (e.g. a layer), one box per series (e.g. a
+    /// category) side by side within the group, coloured like the series.
+    /// </summary>
+    public static void SaveBoxes(string pathWithoutExtension, string title, string xLabel, string yLabel, IReadOnlyList<string> xCategories,
+        IReadOnlyList<BoxSeriesData> series, string? subtitle = null, double? yMin = null, double? yMax = null)
+    {
+        var model = NewModel(title, subtitle);
+        var x = new CategoryAxis { Position = AxisPosition.Bottom, Title = xLabel, Angle = xCategories.Count > 6 ? -35 : 0, GapWidth = 0.2 };
+        x.Labels.AddRange(xCategories);
+        model.Axes.Add(x);
+        var y = new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot };
+        if (yMin is { } lo) y.Minimum = lo;
+        if (yMax is { } hi) y.Maximum = hi;
+        model.Axes.Add(y);
+        double slot = 0.8 / Math.Max(1, series.Count);
+        for (int s = 0; s < series.Count; s++)
+        {
+            var d = series[s];
+            var color = Palette[(d.ColorIndex ?? s) % Palette.Length];
+            var boxes = new BoxPlotSeries
+            {
+                Title = d.Title, Fill = OxyColor.FromAColor(90, color), Stroke = color, StrokeThickness = 1.2,
+                BoxWidth = slot * 0.85, WhiskerWidth = 0.6, MedianThickness = 2, OutlierSize = 0,
+            };
+            for (int i = 0; i < Math.Min(d.Boxes.Count, xCategories.Count); i++)
+            {
+                if (d.Boxes[i] is not { } b) continue;
+                double at = i - 0.4 + slot * (s + 0.5);
+                boxes.Items.Add(new BoxPlotItem(at, b.LowerWhisker, b.BoxBottom, b.Median, b.BoxTop, b.UpperWhisker));
+            }
+            model.Series.Add(boxes);
+        }
         Save(model, pathWithoutExtension);
     }
 
