@@ -13,14 +13,14 @@ namespace RepLens.Rsa.Units;
 /// </summary>
 /// <remarks>
 /// The pass reads the next column block on a second thread while the current one is summarised;
-/// each block is summarised in tiles of <see cref="TileColumns"/> columns (in parallel), small enough
-/// that the second pass over a tile's rows (the squared deviations) is served from the CPU cache. The
+/// each block is summarised in tiles of columns (in parallel) whose N rows fit <see cref="TileBytes"/>,
+/// so that the second pass over a tile's rows (the squared deviations) is served from the CPU cache. The
 /// arithmetic is float64 SIMD over units: float32 sources are widened in the tile, never copied whole.
 /// </remarks>
 public sealed class UnitGroupStatistics
 {
-    /// <summary>Columns per tile of a block (one task, cache-resident for the second pass).</summary>
-    public const int TileColumns = 256;
+    /// <summary>Bytes of source values per tile of a block (one task; about a core's L2 cache, so the second pass hits it).</summary>
+    public const int TileBytes = 256 << 10;
 
     /// <summary>Largest block buffer the pass uses, whatever the budget (larger blocks gain nothing).</summary>
     public const long MaxBlockBufferBytes = 64L << 20;
@@ -98,10 +98,12 @@ public sealed class UnitGroupStatistics
             bool asFloat = IsFloat32(responses);
             int elementSize = asFloat ? sizeof(float) : sizeof(double);
             long perBuffer = Math.Clamp(memoryBudgetBytes / 2, 1, MaxBlockBufferBytes);
+            int tile = (int)Math.Clamp(TileBytes / ((long)n * elementSize), 16, 4096);
+            tile -= tile % Vector<float>.Count;
             int block = (int)Math.Clamp(perBuffer / ((long)n * elementSize), 1, units);
-            if (block > TileColumns) block -= block % TileColumns;
-            if (asFloat) pass.Run<float>(responses, block);
-            else pass.Run<double>(responses, block);
+            if (block > tile) block -= block % tile;
+            if (asFloat) pass.Run<float>(responses, block, tile);
+            else pass.Run<double>(responses, block, tile);
         }
         var groups = new UnitGroupSummary[groupCount];
         for (int g = 0; g < groupCount; g++)
@@ -120,7 +122,7 @@ public sealed class UnitGroupStatistics
         public double[][] SumsOfSquares { get; } = rows.Select(_ => new double[units]).ToArray();
         public double[][]? Rectified { get; } = rectifiedMeans ? rows.Select(_ => new double[units]).ToArray() : null;
 
-        public void Run<T>(IFeatureMatrix source, int block) where T : unmanaged
+        public void Run<T>(IFeatureMatrix source, int block, int tile) where T : unmanaged
         {
             int n = source.Rows;
             var current = GC.AllocateUninitializedArray<T>(n * block);
@@ -139,7 +141,7 @@ public sealed class UnitGroupStatistics
                 }
                 try
                 {
-                    Summarise(current, n, c, (int)start);
+                    Summarise(current, n, c, (int)start, tile);
                 }
                 finally
                 {
@@ -156,23 +158,28 @@ public sealed class UnitGroupStatistics
             else source.ReadColumns(start, count, MemoryMarshal.Cast<T, double>(span));
         }
 
-        private void Summarise<T>(T[] block, int n, int columns, int offset) where T : unmanaged
+        private void Summarise<T>(T[] block, int n, int columns, int offset, int tile) where T : unmanaged
         {
-            int tiles = (columns + TileColumns - 1) / TileColumns;
-            Parallel.For(0, tiles, () => typeof(T) == typeof(float) ? new double[n * TileColumns] : Array.Empty<double>(), (t, _, scratch) =>
+            int tiles = (columns + tile - 1) / tile;
+            // Float32 sources are widened row by row inside the kernel; with rectify (rare) through a float64 scratch tile.
+            bool scratchNeeded = typeof(T) == typeof(float) && rectify;
+            Parallel.For(0, tiles, () => scratchNeeded ? new double[n * tile] : Array.Empty<double>(), (t, _, scratch) =>
             {
-                int t0 = t * TileColumns, width = Math.Min(TileColumns, columns - t0);
+                int t0 = t * tile, width = Math.Min(tile, columns - t0);
+                for (int g = 0; g < rows.Length; g++)
+                {
+                    if (rows[g].Length != 0 && typeof(T) == typeof(float) && !rectify)
+                        KernelFloat(MemoryMarshal.Cast<T, float>(block.AsSpan()).Slice(t0), columns, width, rows[g],
+                            Means[g].AsSpan(offset + t0, width), SumsOfSquares[g].AsSpan(offset + t0, width),
+                            Rectified is null ? default : Rectified[g].AsSpan(offset + t0, width));
+                }
+                if (typeof(T) == typeof(float) && !rectify) return scratch;
                 ReadOnlySpan<double> data;
                 int stride;
                 if (typeof(T) == typeof(float))
                 {
                     var source = MemoryMarshal.Cast<T, float>(block.AsSpan());
-                    for (int r = 0; r < n; r++)
-                    {
-                        var from = source.Slice(r * columns + t0, width);
-                        var to = scratch.AsSpan(r * width, width);
-                        for (int c = 0; c < width; c++) to[c] = from[c];
-                    }
+                    for (int r = 0; r < n; r++) Widen(source.Slice(r * columns + t0, width), scratch.AsSpan(r * width, width));
                     data = scratch.AsSpan(0, n * width);
                     stride = width;
                 }
@@ -190,6 +197,84 @@ public sealed class UnitGroupStatistics
                 }
                 return scratch;
             }, _ => { });
+        }
+
+        private static void Widen(ReadOnlySpan<float> from, Span<double> to)
+        {
+            int vw = from.Length - from.Length % Vector<float>.Count;
+            var fromV = MemoryMarshal.Cast<float, Vector<float>>(from[..vw]);
+            var toV = MemoryMarshal.Cast<double, Vector<double>>(to[..vw]);
+            for (int i = 0; i < fromV.Length; i++) Vector.Widen(fromV[i], out toV[2 * i], out toV[2 * i + 1]);
+            for (int c = vw; c < from.Length; c++) to[c] = from[c];
+        }
+
+        /// <summary>As <see cref="Kernel"/> for float32 rows (no rectify), widening each vector to float64 in registers.</summary>
+        private static void KernelFloat(ReadOnlySpan<float> data, int stride, int width, int[] rows,
+            Span<double> mean, Span<double> m2, Span<double> rectified)
+        {
+            int vw = width - width % Vector<float>.Count;
+            bool withRect = !rectified.IsEmpty;
+            var zero = Vector<double>.Zero;
+            mean.Clear();
+            if (withRect) rectified.Clear();
+            var meanV = MemoryMarshal.Cast<double, Vector<double>>(mean[..vw]);
+            var rectV = withRect ? MemoryMarshal.Cast<double, Vector<double>>(rectified[..vw]) : default;
+            foreach (int r in rows)
+            {
+                var row = data.Slice(r * stride, width);
+                var rowV = MemoryMarshal.Cast<float, Vector<float>>(row[..vw]);
+                if (withRect)
+                {
+                    for (int i = 0; i < rowV.Length; i++)
+                    {
+                        Vector.Widen(rowV[i], out var lo, out var hi);
+                        meanV[2 * i] += lo;
+                        meanV[2 * i + 1] += hi;
+                        rectV[2 * i] += Vector.Max(lo, zero);
+                        rectV[2 * i + 1] += Vector.Max(hi, zero);
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < rowV.Length; i++)
+                    {
+                        Vector.Widen(rowV[i], out var lo, out var hi);
+                        meanV[2 * i] += lo;
+                        meanV[2 * i + 1] += hi;
+                    }
+                }
+                for (int c = vw; c < width; c++)
+                {
+                    double v = row[c];
+                    mean[c] += v;
+                    if (withRect) rectified[c] += Math.Max(v, 0);
+                }
+            }
+            double count = rows.Length;
+            for (int c = 0; c < width; c++) mean[c] /= count;
+            if (withRect)
+                for (int c = 0; c < width; c++) rectified[c] /= count;
+
+            m2.Clear();
+            var m2V = MemoryMarshal.Cast<double, Vector<double>>(m2[..vw]);
+            foreach (int r in rows)
+            {
+                var row = data.Slice(r * stride, width);
+                var rowV = MemoryMarshal.Cast<float, Vector<float>>(row[..vw]);
+                for (int i = 0; i < rowV.Length; i++)
+                {
+                    Vector.Widen(rowV[i], out var lo, out var hi);
+                    var d0 = lo - meanV[2 * i];
+                    var d1 = hi - meanV[2 * i + 1];
+                    m2V[2 * i] += d0 * d0;
+                    m2V[2 * i + 1] += d1 * d1;
+                }
+                for (int c = vw; c < width; c++)
+                {
+                    double d = row[c] - mean[c];
+                    m2[c] += d * d;
+                }
+            }
         }
 
         /// <summary>Mean, M2 and (optionally) the rectified mean of <paramref name="width"/> columns over the rows of one group.</summary>
