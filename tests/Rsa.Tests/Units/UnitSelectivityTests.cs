@@ -104,6 +104,23 @@ public sealed class UnitSelectivityTests
         }
     }
 
+    [Fact]
+    public void Statistics_RectifyOnFloatAndDoubleSources_Agree()
+    {
+        var x = Npy.ReadFloat64(Fixture("sel_x"));
+        var floats = new FloatMatrix(x.Dimension(0), x.Dimension(1), x.Data.Select(v => (float)v).ToArray());
+        var a = UnitGroupStatistics.Compute(floats, Labels, K, rectify: true, rectifiedMeans: true);
+        var b = UnitGroupStatistics.Compute(DoubleMatrix.From(x), Labels, K, rectify: true, rectifiedMeans: true);
+        var rect = Expected("sel_rectified_means");
+        for (int g = 0; g < K; g++)
+        {
+            RsaFixtures.Close(Row(rect, g), a[g].Mean, 1e-13, 1e-13);
+            RsaFixtures.Close(b[g].Mean, a[g].Mean, 1e-14, 1e-14);
+            RsaFixtures.Close(b[g].SumOfSquares, a[g].SumOfSquares, 1e-13, 1e-13);
+            RsaFixtures.Close(a[g].Mean, a[g].RectifiedMean!, 0);
+        }
+    }
+
     [Theory]
     [InlineData(TTestVariance.Welch, "welch")]
     [InlineData(TTestVariance.Student, "student")]
