@@ -7,10 +7,12 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["memory"] = MemoryBenchmark.Run,
     ["memory-child"] = MemoryBenchmark.Child,
     ["python"] = PythonBaselines.Run,
+    ["selectivity"] = SelectivityBenchmark.Run,
+    ["selectivity-child"] = SelectivityBenchmark.Child,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine($"usage: dotnet run -c Release --project tools/Benchmarks -- <{string.Join("|", benchmarks.Keys.Where(k => k != "memory-child"))}> [options]");
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project tools/Benchmarks -- <{string.Join("|", benchmarks.Keys.Where(k => !k.EndsWith("-child", StringComparison.Ordinal)))}> [options]");
     return 2;
 }
 return run(args[1..]);

@@ -23,7 +23,7 @@ public sealed class UnitGroupStatistics
     public const int TileBytes = 256 << 10;
 
     /// <summary>Largest block buffer the pass uses, whatever the budget (larger blocks gain nothing).</summary>
-    public const long MaxBlockBufferBytes = 64L << 20;
+    public const long MaxBlockBufferBytes = 16L << 20;
 
     private readonly UnitGroupSummary[] _groups;
 
