@@ -28,6 +28,16 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
 
     public string Question => "Which units of each layer respond selectively to one stimulus category, how many, how strongly, where, and how consistently across layers?";
 
+    public IReadOnlyList<string> References { get; } = new[]
+    {
+        "Lu, Z., & Wang, Y. (2025). Category-selective neurons in deep networks: comparing purely visual and visual-language models. arXiv:2502.16456",
+        "Kanwisher, N., McDermott, J., & Chun, M. M. (1997). The fusiform face area: a module in human extrastriate cortex specialized for face perception. J. Neurosci. 17(11), 4302–4311. doi:10.1523/JNEUROSCI.17-11-04302.1997",
+        "Tsao, D. Y., Freiwald, W. A., Tootell, R. B. H., & Livingstone, M. S. (2006). A cortical region consisting entirely of face-selective cells. Science 311(5761), 670–674. doi:10.1126/science.1119983 (the selectivity index)",
+        "Berger, R. L. (1982). Multiparameter hypothesis testing and acceptance sampling. Technometrics 24(4), 295–300. doi:10.1080/00401706.1982.10487790 (intersection-union test)",
+        "Benjamini, Y., & Yekutieli, D. (2001). The control of the false discovery rate in multiple testing under dependency. Ann. Statist. 29(4), 1165–1188. doi:10.1214/aos/1013699998",
+        "Welch, B. L. (1947). The generalization of 'Student's' problem when several different population variances are involved. Biometrika 34(1–2), 28–35. doi:10.1093/biomet/34.1-2.28",
+    };
+
     public object ParseSettings(JsonObjectReader reader, ConfigContext context)
     {
         var models = context.Resolve(reader.StringList("models"), context.ModelNames, reader.At("models"), "model");
@@ -151,22 +161,19 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
 
         var table = context.Output.Table("category_selectivity");
         CsvTable.Write(table, Columns, rows);
-        context.Manifest.Outputs.Add(context.Output.Relative(table));
+        string? consistency = null;
         if (s.Consistency)
         {
-            var consistency = context.Output.Table("category_selectivity_consistency");
+            consistency = context.Output.Table("category_selectivity_consistency");
             CsvTable.Write(consistency, ConsistencyColumns, pairs);
-            context.Manifest.Outputs.Add(context.Output.Relative(consistency));
         }
         var figure = context.Output.Figure("category_selectivity");
         FigureWriter.SaveLines(figure, "Category-selective units across layers", "relative layer depth", "proportion of selective units", lines,
             subtitle: $"{context.Stimuli.Count - labels.LeftOut} images in {k} categories; one-sided {EnumNames.Name(s.Test)} t-tests against every other category; " +
                       $"{EnumNames.Name(s.Correction)} α = {s.Alpha.ToString(inv)} across the units of each layer and category", yMin: 0);
-        foreach (var f in csiFigures.Prepend(figure))
-        {
-            context.Manifest.Outputs.Add(context.Output.Relative(f + ".png"));
-            context.Manifest.Outputs.Add(context.Output.Relative(f + ".svg"));
-        }
+        var outputs = csiFigures.Prepend(figure).SelectMany(f => new[] { f + ".png", f + ".svg" })
+            .Append(table).Concat(consistency is null ? [] : [consistency]).Select(context.Output.Relative).ToList();
+        context.Manifest.Outputs.AddRange(outputs);
         context.Manifest.Analyses.Add(new RunManifest.AnalysisInfo(Kind, Question, new Dictionary<string, string>
         {
             ["categories"] = string.Join(", ", labels.Categories.Select((c, g) => $"{c} ({labels.Count(g)})")),
@@ -178,7 +185,7 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
             ["consistency"] = s.Consistency
                 ? $"Spearman between {EnumNames.Name(s.ConsistencyMetric)} RDMs of the selective units of each pair of layers (at least {s.ConsistencyMinUnits} units); Jaccard of units (same shape) and channels (same C)"
                 : "off",
-        }));
+        }, outputs, References));
     }
 
     /// <summary>Per category, the RDM over all stimuli of the layer's selective units (null below the minimum).</summary>

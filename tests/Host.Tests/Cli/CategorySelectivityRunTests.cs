@@ -84,6 +84,8 @@ public sealed class CategorySelectivityRunTests : IDisposable
         Assert.Equal("category-selectivity", analysis.GetProperty("kind").GetString());
         Assert.Contains("family: the tested (non-constant) units of one layer, separately per category",
             analysis.GetProperty("statistics").GetProperty("correction").GetString());
+        Assert.Contains("tables/category_selectivity_consistency.csv", analysis.GetProperty("outputs").EnumerateArray().Select(o => o.GetString()));
+        Assert.Contains(analysis.GetProperty("references").EnumerateArray(), x => x.GetString()!.Contains("doi:10.1523/JNEUROSCI.17-11-04302.1997"));
     }
 
     [Fact]
