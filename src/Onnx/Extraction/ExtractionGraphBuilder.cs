@@ -84,6 +84,8 @@ internal static class ExtractionGraphBuilder
         graph.Input.Clear();
         graph.Input.Add(TensorTypes.TensorInfo(pixels, TensorTypes.Float, new long[] { 1, 3, height, width }));
 
+        MoveUnsupportedInitializersToConstants(graph);
+
         // Outputs.
         graph.Output.Clear();
         graph.ValueInfo.Clear();
@@ -115,6 +117,32 @@ internal static class ExtractionGraphBuilder
         }
 
         return (network.Serialize(graph), pixels);
+    }
+
+    /// <summary>Initializer types ML.NET's ONNX loader understands; it refuses a model with any other (e.g. float16 weights).</summary>
+    private static readonly HashSet<int> MlNetInitializerTypes = new()
+    {
+        (int)TensorProto.Types.DataType.Float, (int)TensorProto.Types.DataType.Double, (int)TensorProto.Types.DataType.Int8,
+        (int)TensorProto.Types.DataType.Uint8, (int)TensorProto.Types.DataType.Int16, (int)TensorProto.Types.DataType.Uint16,
+        (int)TensorProto.Types.DataType.Int32, (int)TensorProto.Types.DataType.Uint32, (int)TensorProto.Types.DataType.Int64,
+        (int)TensorProto.Types.DataType.Uint64, (int)TensorProto.Types.DataType.Bool, (int)TensorProto.Types.DataType.String,
+    };
+
+    /// <summary>
+    /// Turns initializers of types ML.NET cannot describe (float16 weights of half-precision exports) into
+    /// <c>Constant</c> nodes holding the same tensor: the same graph for ONNX Runtime, and one ML.NET accepts.
+    /// </summary>
+    private static void MoveUnsupportedInitializersToConstants(GraphProto graph)
+    {
+        var moved = graph.Initializer.Where(t => !MlNetInitializerTypes.Contains(t.DataType)).ToList();
+        if (moved.Count == 0) return;
+        int at = 0;
+        foreach (var tensor in moved)
+        {
+            graph.Initializer.Remove(tensor);
+            graph.Node.Insert(at++, GraphRewriter.Node("Constant", tensor.Name, Array.Empty<string>(), new[] { tensor.Name },
+                new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor }));
+        }
     }
 
     private static bool NeedsTransform(LayerOutputPlan plan) =>
