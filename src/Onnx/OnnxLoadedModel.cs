@@ -178,8 +178,7 @@ public sealed class OnnxLoadedModel : ILoadedModel
         CheckStimulusSchema(stimuli.Schema);
         var states = ResolveLayers(layers);
 
-        var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
-        var (modelBytes, inputName) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans);
+        var (modelBytes, inputName, plans) = BuildExtractionModel(states);
 
         var gpu = ResolveGpu(options);
         var context = new MLContext(seed: 0);
@@ -217,6 +216,20 @@ public sealed class OnnxLoadedModel : ILoadedModel
             if (transformer is IDisposable d) _owned.Add(d);
         }
         return transformer.Transform(stimuli);
+    }
+
+    /// <summary>The rewritten model for <paramref name="layers"/> (used by Extract; exposed to benchmarks that run it directly).</summary>
+    internal (byte[] Model, string InputName, IReadOnlyList<string> OutputNames) BuildExtractionModel(IReadOnlyList<LayerDescription> layers)
+    {
+        var (bytes, input, plans) = BuildExtractionModel(ResolveLayers(layers));
+        return (bytes, input, plans.Select(p => p.OutputName).ToList());
+    }
+
+    private (byte[] Model, string InputName, List<LayerOutputPlan> Plans) BuildExtractionModel(IReadOnlyList<LayerState> states)
+    {
+        var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
+        var (bytes, input) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans);
+        return (bytes, input, plans);
     }
 
     /// <inheritdoc />

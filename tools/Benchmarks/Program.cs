@@ -1,0 +1,14 @@
+using RepLens.Benchmarks;
+
+var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["extraction"] = ExtractionBenchmark.Run,
+    ["resize"] = ExtractionBenchmark.RunResizeComparison,
+    ["extraction-memory"] = ExtractionBenchmark.RunMemory,
+};
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project tools/Benchmarks -- <{string.Join("|", benchmarks.Keys)}> [options]");
+    return 2;
+}
+return run(args[1..]);
