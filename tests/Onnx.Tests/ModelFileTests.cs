@@ -91,6 +91,22 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Open_OldExport_Opset8IrVersion3FlatNames_ExtractsLikeTheModernOne()
+    {
+        using var modern = OnnxLoadedModel.Open(Model("identity_rgb.onnx"), Settings, Options("""{ "crop": 64 }"""));
+        using var old = OnnxLoadedModel.Open(Model("identity_rgb_opset8.onnx"), Settings);
+        Assert.Equal(modern.Preprocessing.ToString(), old.Preprocessing.ToString());
+        Assert.Equal("node-name", old.Naming.Id);
+        var layer = Assert.Single(old.Layers);
+        Assert.Equal(("Convolution5", "Conv", LayerKind.Output), (layer.Name, layer.OpType, layer.Kind));
+        Assert.Equal((64, 64), (old.Preprocessing.CropHeight, old.Preprocessing.CropWidth));
+        var images = new[] { Image("scene_tall.png") };
+        var a = ReadColumn(modern.Extract(Stimuli(images), modern.Layers, ExtractionOptions.Default), modern.Layers[0].SafeName);
+        var b = ReadColumn(old.Extract(Stimuli(images), old.Layers, ExtractionOptions.Default), layer.SafeName);
+        Assert.Equal(a[0], b[0]);
+    }
+
+    [Fact]
     public void Open_SameModelTwice_SameFingerprint_OtherPreprocessing_OtherFingerprint()
     {
         using var a = OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings);

@@ -51,7 +51,7 @@ internal static class ExtractionGraphBuilder
         {
             var outName = output ?? Fresh("replens_pre");
             var inputs = input2.Length > 0 ? new[] { current, input2 } : new[] { current };
-            prefix.Add(GraphRewriter.Node(op, outName, inputs, new[] { outName }, attributes));
+            prefix.Add(GraphRewriter.Node(op, AddedPrefix + outName, inputs, new[] { outName }, attributes));
             current = outName;
         }
         double inverseScale = 1.0 / preprocessing.PixelScale;
@@ -79,7 +79,6 @@ internal static class ExtractionGraphBuilder
             Append("Cast", "", null, GraphRewriter.IntAttribute("to", network.InputElementType));
         if (current == pixels) Append("Identity", "");
         prefix[^1].Output[0] = imageInput;
-        if (prefix[^1].Name == current) prefix[^1].Name = imageInput;
         for (int i = prefix.Count - 1; i >= 0; i--) graph.Node.Insert(0, prefix[i]);
         graph.Input.Clear();
         graph.Input.Add(TensorTypes.TensorInfo(pixels, TensorTypes.Float, new long[] { 1, 3, height, width }));
@@ -96,7 +95,7 @@ internal static class ExtractionGraphBuilder
             if (plan.ElementType != TensorTypes.Float)
             {
                 var cast = Fresh("replens_cast");
-                graph.Node.Add(GraphRewriter.Node("Cast", cast, new[] { value }, new[] { cast }, GraphRewriter.IntAttribute("to", TensorTypes.Float)));
+                graph.Node.Add(GraphRewriter.Node("Cast", AddedPrefix + cast, new[] { value }, new[] { cast }, GraphRewriter.IntAttribute("to", TensorTypes.Float)));
                 value = cast;
             }
             if (plan.TokenAxis >= 0 && plan.Pooling == TokenPooling.Cls)
@@ -104,7 +103,7 @@ internal static class ExtractionGraphBuilder
                 var index = Fresh("replens_cls_index");
                 var gathered = Fresh("replens_cls");
                 graph.Node.Add(GraphRewriter.Int64Constant(index, Array.Empty<long>(), new long[] { 0 }));
-                graph.Node.Add(GraphRewriter.Node("Gather", gathered, new[] { value, index }, new[] { gathered }, GraphRewriter.IntAttribute("axis", plan.TokenAxis)));
+                graph.Node.Add(GraphRewriter.Node("Gather", AddedPrefix + gathered, new[] { value, index }, new[] { gathered }, GraphRewriter.IntAttribute("axis", plan.TokenAxis)));
                 value = gathered;
             }
             else if (plan.TokenAxis >= 0 && plan.Pooling == TokenPooling.Mean)
@@ -112,12 +111,34 @@ internal static class ExtractionGraphBuilder
                 value = AppendMeanOverPatches(graph, value, plan, opset, Fresh);
             }
             if (value != plan.OutputName)
-                graph.Node.Add(GraphRewriter.Node("Identity", plan.OutputName, new[] { value }, new[] { plan.OutputName }));
+                graph.Node.Add(GraphRewriter.Node("Identity", AddedPrefix + plan.OutputName, new[] { value }, new[] { plan.OutputName }));
             graph.Output.Add(TensorTypes.TensorInfo(plan.OutputName, TensorTypes.Float, plan.OutputShape));
         }
 
+        NameAddedNodes(graph, network);
         return (network.Serialize(graph), pixels);
     }
+
+    /// <summary>
+    /// Gives every node this builder added a unique name (<c>replens/…</c>): ONNX Runtime refuses two nodes
+    /// of one name, and an added node named after its output could meet a network node of that name.
+    /// </summary>
+    private static void NameAddedNodes(GraphProto graph, OnnxNetwork network)
+    {
+        var original = new HashSet<NodeProto>(network.Model.Graph.Node, ReferenceEqualityComparer.Instance);
+        var used = graph.Node.Where(n => original.Contains(n) || !n.Name.StartsWith(AddedPrefix, StringComparison.Ordinal))
+            .Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            if (original.Contains(node) || !node.Name.StartsWith(AddedPrefix, StringComparison.Ordinal)) continue;
+            var name = node.Name;
+            for (int k = 1; used.Contains(name); k++) name = $"{node.Name}_{k}";
+            node.Name = name;
+            used.Add(name);
+        }
+    }
+
+    private const string AddedPrefix = "replens/";
 
     /// <summary>Initializer types ML.NET's ONNX loader understands; it refuses a model with any other (e.g. float16 weights).</summary>
     private static readonly HashSet<int> MlNetInitializerTypes = new()
@@ -140,7 +161,7 @@ internal static class ExtractionGraphBuilder
         foreach (var tensor in moved)
         {
             graph.Initializer.Remove(tensor);
-            graph.Node.Insert(at++, GraphRewriter.Node("Constant", tensor.Name, Array.Empty<string>(), new[] { tensor.Name },
+            graph.Node.Insert(at++, GraphRewriter.Node("Constant", AddedPrefix + tensor.Name, Array.Empty<string>(), new[] { tensor.Name },
                 new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor }));
         }
     }
@@ -160,11 +181,11 @@ internal static class ExtractionGraphBuilder
             graph.Node.Add(GraphRewriter.Int64Constant(starts, new long[] { 1 }, new long[] { plan.PrefixTokens }));
             graph.Node.Add(GraphRewriter.Int64Constant(ends, new long[] { 1 }, new long[] { tokens }));
             graph.Node.Add(GraphRewriter.Int64Constant(axes, new long[] { 1 }, new long[] { plan.TokenAxis }));
-            graph.Node.Add(GraphRewriter.Node("Slice", sliced, new[] { value, starts, ends, axes }, new[] { sliced }));
+            graph.Node.Add(GraphRewriter.Node("Slice", AddedPrefix + sliced, new[] { value, starts, ends, axes }, new[] { sliced }));
         }
         else
         {
-            graph.Node.Add(GraphRewriter.Node("Slice", sliced, new[] { value }, new[] { sliced },
+            graph.Node.Add(GraphRewriter.Node("Slice", AddedPrefix + sliced, new[] { value }, new[] { sliced },
                 GraphRewriter.IntsAttribute("starts", plan.PrefixTokens), GraphRewriter.IntsAttribute("ends", tokens), GraphRewriter.IntsAttribute("axes", plan.TokenAxis)));
         }
         var mean = fresh("replens_mean_tokens");
@@ -172,11 +193,11 @@ internal static class ExtractionGraphBuilder
         {
             var axes = fresh("replens_mean_axes");
             graph.Node.Add(GraphRewriter.Int64Constant(axes, new long[] { 1 }, new long[] { plan.TokenAxis }));
-            graph.Node.Add(GraphRewriter.Node("ReduceMean", mean, new[] { sliced, axes }, new[] { mean }, GraphRewriter.IntAttribute("keepdims", 0)));
+            graph.Node.Add(GraphRewriter.Node("ReduceMean", AddedPrefix + mean, new[] { sliced, axes }, new[] { mean }, GraphRewriter.IntAttribute("keepdims", 0)));
         }
         else
         {
-            graph.Node.Add(GraphRewriter.Node("ReduceMean", mean, new[] { sliced }, new[] { mean },
+            graph.Node.Add(GraphRewriter.Node("ReduceMean", AddedPrefix + mean, new[] { sliced }, new[] { mean },
                 GraphRewriter.IntsAttribute("axes", plan.TokenAxis), GraphRewriter.IntAttribute("keepdims", 0)));
         }
         return mean;
