@@ -34,10 +34,13 @@ public sealed class OnnxLoadedModel : ILoadedModel
     private bool _disposed;
 
     private readonly int _prefixTokens;
+    private readonly Proto.ModelProto? _inputAdapter;
 
     private OnnxLoadedModel(string name, OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing,
-        ILayerNamingStrategy naming, IReadOnlyList<LayerDescription> layers, Dictionary<string, LayerState> states, string fingerprint, int prefixTokens)
+        ILayerNamingStrategy naming, IReadOnlyList<LayerDescription> layers, Dictionary<string, LayerState> states, string fingerprint, int prefixTokens,
+        Proto.ModelProto? inputAdapter)
     {
+        _inputAdapter = inputAdapter;
         _prefixTokens = prefixTokens;
         Name = name;
         Family = settings.Family;
@@ -157,8 +160,9 @@ public sealed class OnnxLoadedModel : ILoadedModel
         }
         tokens.ThrowIfUnused(layers.Where(l => states[l.Name].TokenAxis >= 0).ToList(), options.Path);
 
-        var fingerprint = MakeFingerprint(settings, network, preprocessing, naming, tokens);
-        return new OnnxLoadedModel(name, settings, network, preprocessing, naming, layers, states, fingerprint, tokens.PrefixTokens);
+        var (adapter, adapterHash) = LoadInputAdapter(settings);
+        var fingerprint = MakeFingerprint(settings, network, preprocessing, naming, tokens, adapterHash);
+        return new OnnxLoadedModel(name, settings, network, preprocessing, naming, layers, states, fingerprint, tokens.PrefixTokens, adapter);
     }
 
     /// <inheritdoc />
@@ -228,7 +232,7 @@ public sealed class OnnxLoadedModel : ILoadedModel
     private (byte[] Model, string InputName, List<LayerOutputPlan> Plans) BuildExtractionModel(IReadOnlyList<LayerState> states)
     {
         var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
-        var (bytes, input) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans);
+        var (bytes, input) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans, _inputAdapter);
         return (bytes, input, plans);
     }
 
@@ -312,9 +316,18 @@ public sealed class OnnxLoadedModel : ILoadedModel
         return (dims.ToArray(), tokenAxis);
     }
 
-    private static string MakeFingerprint(OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing, ILayerNamingStrategy naming, TokenSettings tokens)
+    private static (Proto.ModelProto? Model, string Hash) LoadInputAdapter(OnnxModelSettings settings)
     {
-        var text = string.Join("\n", FingerprintVersion, settings.Family, network.ContentHash, preprocessing.ToString(), naming.Id, tokens.ToString());
+        if (settings.InputAdapterPath is null) return (null, "");
+        var adapter = OnnxNetwork.Load(settings.InputAdapterPath);
+        if (adapter.Model.Graph.Output.Count != 1)
+            throw new InvalidDataException($"Input adapter '{settings.InputAdapterPath}' must have one output (the network's input); it has {adapter.Model.Graph.Output.Count}.");
+        return (adapter.Model, adapter.ContentHash);
+    }
+
+    private static string MakeFingerprint(OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing, ILayerNamingStrategy naming, TokenSettings tokens, string adapterHash)
+    {
+        var text = string.Join("\n", FingerprintVersion, settings.Family, network.ContentHash, preprocessing.ToString(), naming.Id, tokens.ToString(), adapterHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -9,12 +9,14 @@ namespace RepLens.Onnx.Extraction;
 /// new float input of raw 0–255 pixels followed by the per-channel normalisation (ExtractPixels has
 /// one offset and scale for all channels); the requested layers as graph outputs with their shapes
 /// (ML.NET needs them) — cast to float, token-pooled where asked, named by the ML.NET column names —
-/// and only the nodes those outputs need.
+/// and only the nodes those outputs need. An optional input adapter (an ONNX graph from the normalised
+/// pixels to the network's input, e.g. a Caffe-style mean-image subtraction) is inlined between the two.
 /// </summary>
 internal static class ExtractionGraphBuilder
 {
     internal static (byte[] Model, string InputName) Build(
-        OnnxNetwork network, int height, int width, Preprocessing preprocessing, IReadOnlyList<LayerOutputPlan> outputs)
+        OnnxNetwork network, int height, int width, Preprocessing preprocessing, IReadOnlyList<LayerOutputPlan> outputs,
+        ModelProto? inputAdapter = null)
     {
         var plans = outputs.ToList();
         var graph = GraphRewriter.Prune(network.Model.Graph, plans.Select(p => p.ValueName));
@@ -75,10 +77,17 @@ internal static class ExtractionGraphBuilder
             prefix.Add(GraphRewriter.FloatConstant(c, new long[] { 1, 3, 1, 1 }, preprocessing.Std.ToArray()));
             Append("Div", c);
         }
-        if (network.InputElementType != TensorTypes.Float)
-            Append("Cast", "", null, GraphRewriter.IntAttribute("to", network.InputElementType));
-        if (current == pixels) Append("Identity", "");
-        prefix[^1].Output[0] = imageInput;
+        if (inputAdapter is not null)
+        {
+            InlineAdapter(inputAdapter, graph, prefix, current, imageInput, Fresh);
+        }
+        else
+        {
+            if (network.InputElementType != TensorTypes.Float)
+                Append("Cast", "", null, GraphRewriter.IntAttribute("to", network.InputElementType));
+            if (current == pixels) Append("Identity", "");
+            prefix[^1].Output[0] = imageInput;
+        }
         for (int i = prefix.Count - 1; i >= 0; i--) graph.Node.Insert(0, prefix[i]);
         graph.Input.Clear();
         graph.Input.Add(TensorTypes.TensorInfo(pixels, TensorTypes.Float, new long[] { 1, 3, height, width }));
@@ -139,6 +148,41 @@ internal static class ExtractionGraphBuilder
     }
 
     private const string AddedPrefix = "replens/";
+
+    /// <summary>
+    /// Copies the adapter's nodes and weights into <paramref name="graph"/> under fresh names, reading
+    /// <paramref name="from"/> and writing the network's input <paramref name="to"/>.
+    /// </summary>
+    private static void InlineAdapter(ModelProto adapter, GraphProto graph, List<NodeProto> prefix, string from, string to, Func<string, string> fresh)
+    {
+        var g = adapter.Graph;
+        var weights = g.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [g.Input.First(i => !weights.Contains(i.Name)).Name] = from,
+            [g.Output[0].Name] = to,
+        };
+        string Map(string value)
+        {
+            if (value.Length == 0) return value;
+            if (!map.TryGetValue(value, out var name)) map[value] = name = fresh("replens_adapter/" + value);
+            return name;
+        }
+        foreach (var tensor in g.Initializer)
+        {
+            var copy = tensor.Clone();
+            copy.Name = Map(tensor.Name);
+            graph.Initializer.Add(copy);
+        }
+        foreach (var node in g.Node)
+        {
+            var copy = node.Clone();
+            for (int i = 0; i < copy.Input.Count; i++) copy.Input[i] = Map(copy.Input[i]);
+            for (int i = 0; i < copy.Output.Count; i++) copy.Output[i] = Map(copy.Output[i]);
+            copy.Name = AddedPrefix + "adapter/" + (node.Name.Length > 0 ? node.Name : node.OpType);
+            prefix.Add(copy);
+        }
+    }
 
     /// <summary>Initializer types ML.NET's ONNX loader understands; it refuses a model with any other (e.g. float16 weights).</summary>
     private static readonly HashSet<int> MlNetInitializerTypes = new()
