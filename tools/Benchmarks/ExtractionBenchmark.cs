@@ -47,26 +47,27 @@ internal static class ExtractionBenchmark
         var tensors = images.Select(p => Pixels(p, pre)).ToList();
         var sinks = layers.Select(l => new float[l.FeatureCount]).ToArray();
 
-        // The variants run in turn within each repetition, so that a busy machine slows them alike.
-        var variants = new (string Name, Action Run)[]
+        // The variants run in turn within each repetition, so that a busy machine slows them alike; PyTorch
+        // runs in a helper process that does one pass per request.
+        using var torch = o.NoTorch ? null : new TorchHelper(o, images.Count);
+        var variants = new List<(string Name, Action Run)>
         {
             ("ML.NET pipeline (RepLens Extract)", () => ConsumeView(view, layers)),
             ("InferenceSession + same preprocessing", () => { foreach (var path in images) RunSession(session, inputName, outputNames, Pixels(path, pre), pre, sinks); }),
             ("InferenceSession, inference only", () => { foreach (var t in tensors) RunSession(session, inputName, outputNames, t, pre, sinks); }),
             ("decode + torchvision-exact resize only", () => { foreach (var path in images) Pixels(path, pre); }),
         };
+        if (torch is not null) variants.Add(("PyTorch CPU eager (forward hooks)", torch.Pass));
         var seconds = Interleaved(o.Repeats, variants.Select(v => v.Run).ToArray());
         double Ips(int k) => images.Count / Median(seconds[k]);
         double RatioMedian(int a, int b) => Median(seconds[a].Zip(seconds[b], (x, y) => x / y).ToList());
-        for (int k = 0; k < variants.Length; k++) Console.WriteLine($"{variants[k].Name,-40} {Ips(k),8:F2} images/s");
-        Console.WriteLine($"ML.NET time / InferenceSession with preprocessing: {RatioMedian(0, 1):F3} (overhead {RatioMedian(0, 1) - 1:P1})");
-        Console.WriteLine($"ML.NET time / InferenceSession inference only:     {RatioMedian(0, 2):F3}");
-        if (!o.NoTorch)
-        {
-            var torch = Torch(o, images.Count);
-            Console.WriteLine($"PyTorch CPU eager (forward hooks)        {torch,8:F2} images/s   (RepLens images/s / PyTorch images/s = {Ips(0) / torch:F2}; PyTorch timed after the others)");
-        }
-        Console.WriteLine($"(medians of {o.Repeats} repetitions after one warm-up)");
+        for (int k = 0; k < variants.Count; k++) Console.WriteLine($"{variants[k].Name,-40} {Ips(k),8:F2} images/s");
+        Console.WriteLine($"time ratios, medians over repetitions (spread min–max):");
+        Console.WriteLine($"  ML.NET / InferenceSession with the same preprocessing: {RatioMedian(0, 1):F3} ({Spread(seconds[0], seconds[1])})");
+        Console.WriteLine($"  ML.NET / InferenceSession inference only:              {RatioMedian(0, 2):F3} ({Spread(seconds[0], seconds[2])})");
+        if (torch is not null)
+            Console.WriteLine($"  PyTorch eager / ML.NET (RepLens speed-up):             {RatioMedian(4, 0):F3} ({Spread(seconds[4], seconds[0])})");
+        Console.WriteLine($"(medians of {o.Repeats} repetitions after one warm-up; the variants alternate within each repetition)");
         return 0;
     }
 
@@ -185,12 +186,41 @@ internal static class ExtractionBenchmark
         }
     }
 
-    private static double Torch(Options o, int images)
+    private static string Spread(List<double> a, List<double> b)
     {
-        // The helper times the first `images` files of the folder (the same ones).
-        var lines = RunPython(new[] { Script, "torch", o.Work, o.Arch, (o.Repeats + 1).ToString(CultureInfo.InvariantCulture) });
-        var values = lines.Select(l => double.Parse(l, CultureInfo.InvariantCulture)).Skip(1).ToList();
-        return Median(values);
+        var ratios = a.Zip(b, (x, y) => x / y).ToList();
+        return $"{ratios.Min():F3}–{ratios.Max():F3}";
+    }
+
+    /// <summary>The PyTorch side: a python process that runs one pass over the images per request.</summary>
+    private sealed class TorchHelper : IDisposable
+    {
+        private readonly Process _process;
+
+        public TorchHelper(Options o, int images)
+        {
+            var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false };
+            foreach (var a in new[] { Script, "torch", o.Work, o.Arch, images.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+            start.Environment["PYTHONWARNINGS"] = "ignore";
+            _process = Process.Start(start)!;
+            if (_process.StandardOutput.ReadLine() != "ready") throw new InvalidOperationException("the PyTorch helper did not start");
+        }
+
+        /// <summary>One pass, timed by the caller (the helper's own seconds are close to it: no process start).</summary>
+        public void Pass()
+        {
+            _process.StandardInput.WriteLine("go");
+            _process.StandardInput.Flush();
+            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the PyTorch helper stopped");
+            double.Parse(line, CultureInfo.InvariantCulture);
+        }
+
+        public void Dispose()
+        {
+            _process.StandardInput.Close();
+            _process.WaitForExit(10_000);
+            _process.Dispose();
+        }
     }
 
     private static List<string> RunPython(string[] arguments)

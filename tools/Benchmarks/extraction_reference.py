@@ -3,9 +3,11 @@
 
   extraction_reference.py setup DIR ARCH N     export ARCH (torchvision, seeded random weights, 224 x 224)
                                                 to DIR/ARCH.onnx and draw N procedural 500 x 375 PNGs in DIR/images
-  extraction_reference.py torch DIR ARCH R      PyTorch CPU eager on the same images and layers (every ReLU
-                                                module call, copied out by forward hooks, as RepLens does):
-                                                R repetitions, prints one images/s figure per line
+  extraction_reference.py torch DIR ARCH N      PyTorch CPU eager on the first N images with the same layers
+                                                (every ReLU module call, copied out by forward hooks): loads
+                                                the model, prints "ready", then for every line read from stdin
+                                                runs one pass and prints its seconds (so that the benchmark can
+                                                interleave it with its other variants)
 """
 import os
 import sys
@@ -32,7 +34,7 @@ def setup(folder, arch, n):
         Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(os.path.join(folder, "images", f"img{i:04d}.png"))
 
 
-def eager(folder, arch, repeats):
+def eager(folder, arch, n):
     torch.set_num_threads(os.cpu_count())
     model, pre, _ = export_onnx.build_model("torchvision", arch, random_weights=True, seed=0)
     transform = T.Compose([T.Resize(pre["resize"]), T.CenterCrop(pre["crop"]), T.ToTensor(), T.Normalize(pre["mean"], pre["std"])])
@@ -40,15 +42,16 @@ def eager(folder, arch, repeats):
     for m in model.modules():
         if isinstance(m, torch.nn.ReLU):
             m.register_forward_hook(lambda mod, i, o: captured.append(o.numpy().copy()))
-    files = sorted(os.listdir(os.path.join(folder, "images")))
+    files = sorted(f for f in os.listdir(os.path.join(folder, "images")) if f.endswith(".png"))[:n]
+    print("ready", flush=True)
     with torch.no_grad():
-        for _ in range(repeats):
+        for _ in sys.stdin:
             start = time.perf_counter()
             for f in files:
                 captured.clear()
                 x = transform(Image.open(os.path.join(folder, "images", f)).convert("RGB")).unsqueeze(0)
                 model(x)
-            print(len(files) / (time.perf_counter() - start), flush=True)
+            print(time.perf_counter() - start, flush=True)
 
 
 if __name__ == "__main__":
