@@ -20,8 +20,10 @@ namespace RepLens.Onnx;
 /// and runs the network once on a constant image (batch 1, the crop size) to learn every layer's shape
 /// and type, which works for any operator ONNX Runtime can run. <see cref="Extract"/> rewrites the graph
 /// for the requested layers and builds the ML.NET pipeline: <see cref="StimulusImageEstimator"/>
-/// (torchvision-exact decode, resize, crop) → <c>ExtractPixels</c> → <c>ApplyOnnxModel</c> (per-channel
-/// normalisation inside the rewritten graph) → one <c>VBuffer&lt;float&gt;</c> column per layer.
+/// (torchvision-exact decode, resize, crop) → <c>ExtractPixels</c> → <see cref="OnnxLayerScoringEstimator"/>
+/// (the rewritten graph, per-channel normalisation included; used instead of ML.NET's
+/// <c>ApplyOnnxModel</c>, which keeps every row's ONNX Runtime outputs alive) → one
+/// <c>VBuffer&lt;float&gt;</c> column per layer.
 /// </summary>
 public sealed class OnnxLoadedModel : ILoadedModel
 {
@@ -194,14 +196,9 @@ public sealed class OnnxLoadedModel : ILoadedModel
         var pipeline = context.Transforms.LoadStimulusImages(imageColumn, StimulusColumns.ImagePath, Preprocessing)
             .Append(context.Transforms.ExtractPixels(pixelColumn, imageColumn, ImagePixelExtractingEstimator.ColorBits.Rgb, order,
                 interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: true))
-            .Append(context.Transforms.ApplyOnnxModel(
-                outputColumnNames: plans.Select(p => p.OutputName).ToArray(),
-                inputColumnNames: new[] { pixelColumn },
-                modelBytes: new MemoryStream(modelBytes, writable: false),
-                shapeDictionary: null,
-                gpuDeviceId: gpu,
-                fallbackToCpu: options.FallbackToCpu,
-                recursionLimit: 100))
+            .Append(context.Transforms.ApplyOnnxLayers(modelBytes, pixelColumn, new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth },
+                plans.Select((p, i) => new OnnxLayerOutput(p.OutputName, p.OutputShape, ColumnDimensions(states[i].Layer))).ToList(),
+                gpu, options.FallbackToCpu))
             .Append(context.Transforms.DropColumns(imageColumn, pixelColumn));
 
         ITransformer transformer;
@@ -250,6 +247,8 @@ public sealed class OnnxLoadedModel : ILoadedModel
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Family}, {Layers.Count} layers, {ModelPath})";
+
+    private static int[] ColumnDimensions(LayerDescription layer) => layer.Shape.Count == 0 ? new[] { 1 } : layer.Shape.ToArray();
 
     /// <summary>
     /// The CUDA device to ask ML.NET for, or <c>null</c> for the CPU. ML.NET's own CPU fallback fails when

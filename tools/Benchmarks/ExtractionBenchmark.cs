@@ -19,7 +19,7 @@ namespace RepLens.Benchmarks;
 /// <code>
 /// dotnet run -c Release --project tools/Benchmarks -- extraction [--arch resnet18] [--images 40] [--repeats 5] [--layers op:Relu] [--work DIR] [--no-torch]
 /// dotnet run -c Release --project tools/Benchmarks -- resize [--arch resnet18] [--work DIR]
-/// dotnet run -c Release --project tools/Benchmarks -- extraction-memory [--arch resnet50] [--images 100]
+/// dotnet run -c Release --project tools/Benchmarks -- extraction-memory [--arch resnet50] [--images 100] [--mlnet-onnx]
 /// </code>
 /// </summary>
 internal static class ExtractionBenchmark
@@ -50,23 +50,27 @@ internal static class ExtractionBenchmark
         // The variants run in turn within each repetition, so that a busy machine slows them alike; PyTorch
         // runs in a helper process that does one pass per request.
         using var torch = o.NoTorch ? null : new TorchHelper(o, images.Count);
+        var mlnetView = MlNetApplyOnnxModel(model, layers, stimuli);
         var variants = new List<(string Name, Action Run)>
         {
-            ("ML.NET pipeline (RepLens Extract)", () => ConsumeView(view, layers)),
+            ("RepLens Extract (ML.NET pipeline)", () => ConsumeView(view, layers)),
             ("InferenceSession + same preprocessing", () => { foreach (var path in images) RunSession(session, inputName, outputNames, Pixels(path, pre), pre, sinks); }),
             ("InferenceSession, inference only", () => { foreach (var t in tensors) RunSession(session, inputName, outputNames, t, pre, sinks); }),
             ("decode + torchvision-exact resize only", () => { foreach (var path in images) Pixels(path, pre); }),
+            ("same pipeline with ML.NET's ApplyOnnxModel", () => ConsumeView(mlnetView, layers)),
         };
         if (torch is not null) variants.Add(("PyTorch CPU eager (forward hooks)", torch.Pass));
+        Console.WriteLine("(ApplyOnnxModel keeps every row's outputs in memory: fewer images, or --no-mlnet-onnx, for large layer sets)");
         var seconds = Interleaved(o.Repeats, variants.Select(v => v.Run).ToArray());
         double Ips(int k) => images.Count / Median(seconds[k]);
         double RatioMedian(int a, int b) => Median(seconds[a].Zip(seconds[b], (x, y) => x / y).ToList());
         for (int k = 0; k < variants.Count; k++) Console.WriteLine($"{variants[k].Name,-40} {Ips(k),8:F2} images/s");
         Console.WriteLine($"time ratios, medians over repetitions (spread min–max):");
-        Console.WriteLine($"  ML.NET / InferenceSession with the same preprocessing: {RatioMedian(0, 1):F3} ({Spread(seconds[0], seconds[1])})");
-        Console.WriteLine($"  ML.NET / InferenceSession inference only:              {RatioMedian(0, 2):F3} ({Spread(seconds[0], seconds[2])})");
+        Console.WriteLine($"  RepLens / InferenceSession with the same preprocessing: {RatioMedian(0, 1):F3} ({Spread(seconds[0], seconds[1])})");
+        Console.WriteLine($"  RepLens / InferenceSession inference only:              {RatioMedian(0, 2):F3} ({Spread(seconds[0], seconds[2])})");
+        Console.WriteLine($"  ApplyOnnxModel pipeline / RepLens:                      {RatioMedian(4, 0):F3} ({Spread(seconds[4], seconds[0])})");
         if (torch is not null)
-            Console.WriteLine($"  PyTorch eager / ML.NET (RepLens speed-up):             {RatioMedian(4, 0):F3} ({Spread(seconds[4], seconds[0])})");
+            Console.WriteLine($"  PyTorch eager / RepLens (RepLens speed-up):             {RatioMedian(5, 0):F3} ({Spread(seconds[5], seconds[0])})");
         Console.WriteLine($"(medians of {o.Repeats} repetitions after one warm-up; the variants alternate within each repetition)");
         return 0;
     }
@@ -147,6 +151,8 @@ internal static class ExtractionBenchmark
     /// <summary>Peak memory while streaming all selected layers of many images through the pipeline (rows consumed and dropped).</summary>
     public static int RunMemory(string[] args)
     {
+        bool mlnet = args.Contains("--mlnet-onnx");
+        args = args.Where(a => a != "--mlnet-onnx").ToArray();
         var o = Options.Parse(args, defaultArch: "resnet50", defaultImages: 100);
         var (modelPath, images) = Setup(o);
         using var model = OnnxLoadedModel.Open(modelPath, new OnnxModelSettings("resnet", Preprocessing.ImageNet));
@@ -156,11 +162,13 @@ internal static class ExtractionBenchmark
         process.Refresh();
         long before = process.WorkingSet64;
         var watch = Stopwatch.StartNew();
-        ConsumeView(model.Extract(Stimuli(images), layers, ExtractionOptions.Default), layers);
+        ConsumeView(mlnet ? MlNetApplyOnnxModel(model, layers, Stimuli(images)) : model.Extract(Stimuli(images), layers, ExtractionOptions.Default), layers);
         process.Refresh();
-        Console.WriteLine($"{o.Arch}: {layers.Count} layers, {floats * 4 / 1e6:F1} MB of activations per image, {images.Count} images " +
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine((mlnet ? "ML.NET ApplyOnnxModel pipeline, " : "RepLens Extract, ") + $"{o.Arch}: {layers.Count} layers, {floats * 4 / 1e6:F1} MB of activations per image, {images.Count} images " +
                           $"({floats * 4.0 * images.Count / 1e9:F2} GB in all) streamed in {watch.Elapsed.TotalSeconds:F0} s: " +
-                          $"working set {before / 1e6:F0} MB before, peak {process.PeakWorkingSet64 / 1e6:F0} MB");
+                          $"working set {before / 1e6:F0} MB before, peak {process.PeakWorkingSet64 / 1e6:F0} MB; " +
+                          $"managed heap peak {gc.HeapSizeBytes / 1e6:F0} MB now, {GC.GetTotalAllocatedBytes() / 1e9:F1} GB allocated in all, {GC.CollectionCount(2)} gen-2 collections");
         return 0;
     }
 
@@ -184,6 +192,18 @@ internal static class ExtractionBenchmark
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
             return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("run from the repository (Plugins.sln not found)"), "tools", "Benchmarks", "extraction_reference.py");
         }
+    }
+
+    /// <summary>RepLens's pipeline with ML.NET's own ApplyOnnxModel in place of its ONNX transform, for comparison.</summary>
+    private static IDataView MlNetApplyOnnxModel(OnnxLoadedModel model, IReadOnlyList<LayerDescription> layers, IDataView stimuli)
+    {
+        var (bytes, inputName, outputNames) = model.BuildExtractionModel(layers);
+        var pre = model.Preprocessing;
+        var context = new MLContext(seed: 0);
+        return context.Transforms.LoadStimulusImages("image", StimulusColumns.ImagePath, pre)
+            .Append(context.Transforms.ExtractPixels(inputName, "image", interleavePixelColors: false, outputAsFloatArray: true))
+            .Append(context.Transforms.ApplyOnnxModel(outputNames.ToArray(), new[] { inputName }, new MemoryStream(bytes), null, null, false, 100))
+            .Fit(stimuli).Transform(stimuli);
     }
 
     private static string Spread(List<double> a, List<double> b)

@@ -195,7 +195,8 @@ internal static class ExtractionGraphBuilder
 
     /// <summary>
     /// Turns initializers of types ML.NET cannot describe (float16 weights of half-precision exports) into
-    /// <c>Constant</c> nodes holding the same tensor: the same graph for ONNX Runtime, and one ML.NET accepts.
+    /// <c>Constant</c> nodes holding the same tensor: the same graph for ONNX Runtime, and one that ML.NET's
+    /// own <c>ApplyOnnxModel</c> also loads (it refuses any model with such an initializer).
     /// </summary>
     private static void MoveUnsupportedInitializersToConstants(GraphProto graph)
     {
