@@ -60,7 +60,6 @@ internal static class ExtractionBenchmark
             ("same pipeline with ML.NET's ApplyOnnxModel", () => ConsumeView(mlnetView, layers)),
         };
         if (torch is not null) variants.Add(("PyTorch CPU eager (forward hooks)", torch.Pass));
-        Console.WriteLine("(ApplyOnnxModel keeps every row's outputs in memory: fewer images, or --no-mlnet-onnx, for large layer sets)");
         var seconds = Interleaved(o.Repeats, variants.Select(v => v.Run).ToArray());
         double Ips(int k) => images.Count / Median(seconds[k]);
         double RatioMedian(int a, int b) => Median(seconds[a].Zip(seconds[b], (x, y) => x / y).ToList());
