@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,12 +30,11 @@ public sealed class OnnxLoadedModel : ILoadedModel
 
     private readonly OnnxNetwork _network;
     private readonly Dictionary<string, LayerState> _states;
+    private readonly int _prefixTokens;
+    private readonly Proto.ModelProto? _inputAdapter;
     private readonly List<IDisposable> _owned = new();
     private readonly object _gate = new();
     private bool _disposed;
-
-    private readonly int _prefixTokens;
-    private readonly Proto.ModelProto? _inputAdapter;
 
     private OnnxLoadedModel(string name, OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing,
         ILayerNamingStrategy naming, IReadOnlyList<LayerDescription> layers, Dictionary<string, LayerState> states, string fingerprint, int prefixTokens,

@@ -208,8 +208,13 @@ public sealed class StimulusImageTransformer : ITransformer
             return _pending.Dequeue().Image.GetAwaiter().GetResult();
         }
 
+        /// <summary>Disposes a prefetched image nobody asked for (its decoding error, if any, is observed and dropped).</summary>
         private static void Discard(Task<MLImage> image) =>
-            image.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose(); }, TaskScheduler.Default);
+            image.ContinueWith(t =>
+            {
+                if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose();
+                else _ = t.Exception;
+            }, TaskScheduler.Default);
 
         protected override void Dispose(bool disposing)
         {
