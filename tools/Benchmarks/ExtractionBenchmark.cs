@@ -70,7 +70,7 @@ internal static class ExtractionBenchmark
         Console.WriteLine($"  ApplyOnnxModel pipeline / RepLens:                      {RatioMedian(4, 0):F3} ({Spread(seconds[4], seconds[0])})");
         if (torch is not null)
             Console.WriteLine($"  PyTorch eager / RepLens (RepLens speed-up):             {RatioMedian(5, 0):F3} ({Spread(seconds[5], seconds[0])})");
-        Console.WriteLine($"(medians of {o.Repeats} repetitions after one warm-up; the variants alternate within each repetition)");
+        Console.WriteLine($"(medians of {o.Repeats} repetitions after one warm-up; every repetition runs each variant once, in rotating order)");
         return 0;
     }
 
@@ -298,15 +298,19 @@ internal static class ExtractionBenchmark
         return sinks;
     }
 
-    /// <summary>One warm-up round, then <paramref name="repeats"/> rounds of every action in turn; seconds per action and round.</summary>
+    /// <summary>
+    /// One warm-up round, then <paramref name="repeats"/> rounds of every action, the order rotated from
+    /// round to round (so that none always runs first); seconds per action and round.
+    /// </summary>
     private static List<double>[] Interleaved(int repeats, Action[] actions)
     {
         foreach (var a in actions) a();
         var seconds = actions.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < repeats; r++)
         {
-            for (int k = 0; k < actions.Length; k++)
+            for (int i = 0; i < actions.Length; i++)
             {
+                int k = (i + r) % actions.Length;
                 var watch = Stopwatch.StartNew();
                 actions[k]();
                 seconds[k].Add(watch.Elapsed.TotalSeconds);
