@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,8 +19,10 @@ namespace RepLens.Onnx;
 /// and runs the network once on a constant image (batch 1, the crop size) to learn every layer's shape
 /// and type, which works for any operator ONNX Runtime can run. <see cref="Extract"/> rewrites the graph
 /// for the requested layers and builds the ML.NET pipeline: <see cref="StimulusImageEstimator"/>
-/// (torchvision-exact decode, resize, crop) → <c>ExtractPixels</c> → <c>ApplyOnnxModel</c> (per-channel
-/// normalisation inside the rewritten graph) → one <c>VBuffer&lt;float&gt;</c> column per layer.
+/// (torchvision-exact decode, resize, crop) → <c>ExtractPixels</c> → <see cref="OnnxLayerScoringEstimator"/>
+/// (the rewritten graph, per-channel normalisation included; used instead of ML.NET's
+/// <c>ApplyOnnxModel</c>, which keeps every row's ONNX Runtime outputs alive) → one
+/// <c>VBuffer&lt;float&gt;</c> column per layer.
 /// </summary>
 public sealed class OnnxLoadedModel : ILoadedModel
 {
@@ -29,15 +30,17 @@ public sealed class OnnxLoadedModel : ILoadedModel
 
     private readonly OnnxNetwork _network;
     private readonly Dictionary<string, LayerState> _states;
+    private readonly int _prefixTokens;
+    private readonly Proto.ModelProto? _inputAdapter;
     private readonly List<IDisposable> _owned = new();
     private readonly object _gate = new();
     private bool _disposed;
 
-    private readonly int _prefixTokens;
-
     private OnnxLoadedModel(string name, OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing,
-        ILayerNamingStrategy naming, IReadOnlyList<LayerDescription> layers, Dictionary<string, LayerState> states, string fingerprint, int prefixTokens)
+        ILayerNamingStrategy naming, IReadOnlyList<LayerDescription> layers, Dictionary<string, LayerState> states, string fingerprint, int prefixTokens,
+        Proto.ModelProto? inputAdapter)
     {
+        _inputAdapter = inputAdapter;
         _prefixTokens = prefixTokens;
         Name = name;
         Family = settings.Family;
@@ -157,8 +160,9 @@ public sealed class OnnxLoadedModel : ILoadedModel
         }
         tokens.ThrowIfUnused(layers.Where(l => states[l.Name].TokenAxis >= 0).ToList(), options.Path);
 
-        var fingerprint = MakeFingerprint(settings, network, preprocessing, naming, tokens);
-        return new OnnxLoadedModel(name, settings, network, preprocessing, naming, layers, states, fingerprint, tokens.PrefixTokens);
+        var (adapter, adapterHash) = LoadInputAdapter(settings);
+        var fingerprint = MakeFingerprint(settings, network, preprocessing, naming, tokens, adapterHash);
+        return new OnnxLoadedModel(name, settings, network, preprocessing, naming, layers, states, fingerprint, tokens.PrefixTokens, adapter);
     }
 
     /// <inheritdoc />
@@ -178,8 +182,7 @@ public sealed class OnnxLoadedModel : ILoadedModel
         CheckStimulusSchema(stimuli.Schema);
         var states = ResolveLayers(layers);
 
-        var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
-        var (modelBytes, inputName) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans);
+        var (modelBytes, inputName, plans) = BuildExtractionModel(states);
 
         var gpu = ResolveGpu(options);
         var context = new MLContext(seed: 0);
@@ -191,14 +194,9 @@ public sealed class OnnxLoadedModel : ILoadedModel
         var pipeline = context.Transforms.LoadStimulusImages(imageColumn, StimulusColumns.ImagePath, Preprocessing)
             .Append(context.Transforms.ExtractPixels(pixelColumn, imageColumn, ImagePixelExtractingEstimator.ColorBits.Rgb, order,
                 interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: true))
-            .Append(context.Transforms.ApplyOnnxModel(
-                outputColumnNames: plans.Select(p => p.OutputName).ToArray(),
-                inputColumnNames: new[] { pixelColumn },
-                modelBytes: new MemoryStream(modelBytes, writable: false),
-                shapeDictionary: null,
-                gpuDeviceId: gpu,
-                fallbackToCpu: options.FallbackToCpu,
-                recursionLimit: 100))
+            .Append(context.Transforms.ApplyOnnxLayers(modelBytes, pixelColumn, new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth },
+                plans.Select((p, i) => new OnnxLayerOutput(p.OutputName, p.OutputShape, ColumnDimensions(states[i].Layer))).ToList(),
+                gpu, options.FallbackToCpu))
             .Append(context.Transforms.DropColumns(imageColumn, pixelColumn));
 
         ITransformer transformer;
@@ -219,6 +217,20 @@ public sealed class OnnxLoadedModel : ILoadedModel
         return transformer.Transform(stimuli);
     }
 
+    /// <summary>The rewritten model for <paramref name="layers"/> (used by Extract; exposed to benchmarks that run it directly).</summary>
+    internal (byte[] Model, string InputName, IReadOnlyList<string> OutputNames) BuildExtractionModel(IReadOnlyList<LayerDescription> layers)
+    {
+        var (bytes, input, plans) = BuildExtractionModel(ResolveLayers(layers));
+        return (bytes, input, plans.Select(p => p.OutputName).ToList());
+    }
+
+    private (byte[] Model, string InputName, List<LayerOutputPlan> Plans) BuildExtractionModel(IReadOnlyList<LayerState> states)
+    {
+        var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
+        var (bytes, input) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans, _inputAdapter);
+        return (bytes, input, plans);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -233,6 +245,8 @@ public sealed class OnnxLoadedModel : ILoadedModel
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Family}, {Layers.Count} layers, {ModelPath})";
+
+    private static int[] ColumnDimensions(LayerDescription layer) => layer.Shape.Count == 0 ? new[] { 1 } : layer.Shape.ToArray();
 
     /// <summary>
     /// The CUDA device to ask ML.NET for, or <c>null</c> for the CPU. ML.NET's own CPU fallback fails when
@@ -299,9 +313,18 @@ public sealed class OnnxLoadedModel : ILoadedModel
         return (dims.ToArray(), tokenAxis);
     }
 
-    private static string MakeFingerprint(OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing, ILayerNamingStrategy naming, TokenSettings tokens)
+    private static (Proto.ModelProto? Model, string Hash) LoadInputAdapter(OnnxModelSettings settings)
     {
-        var text = string.Join("\n", FingerprintVersion, settings.Family, network.ContentHash, preprocessing.ToString(), naming.Id, tokens.ToString());
+        if (settings.InputAdapterPath is null) return (null, "");
+        var adapter = OnnxNetwork.Load(settings.InputAdapterPath);
+        if (adapter.Model.Graph.Output.Count != 1)
+            throw new InvalidDataException($"Input adapter '{settings.InputAdapterPath}' must have one output (the network's input); it has {adapter.Model.Graph.Output.Count}.");
+        return (adapter.Model, adapter.ContentHash);
+    }
+
+    private static string MakeFingerprint(OnnxModelSettings settings, OnnxNetwork network, Preprocessing preprocessing, ILayerNamingStrategy naming, TokenSettings tokens, string adapterHash)
+    {
+        var text = string.Join("\n", FingerprintVersion, settings.Family, network.ContentHash, preprocessing.ToString(), naming.Id, tokens.ToString(), adapterHash);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -91,6 +91,39 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Open_OldExport_Opset8IrVersion3FlatNames_ExtractsLikeTheModernOne()
+    {
+        using var modern = OnnxLoadedModel.Open(Model("identity_rgb.onnx"), Settings, Options("""{ "crop": 64 }"""));
+        using var old = OnnxLoadedModel.Open(Model("identity_rgb_opset8.onnx"), Settings);
+        Assert.Equal(modern.Preprocessing.ToString(), old.Preprocessing.ToString());
+        Assert.Equal("node-name", old.Naming.Id);
+        var layer = Assert.Single(old.Layers);
+        Assert.Equal(("Convolution5", "Conv", LayerKind.Output), (layer.Name, layer.OpType, layer.Kind));
+        Assert.Equal((64, 64), (old.Preprocessing.CropHeight, old.Preprocessing.CropWidth));
+        var images = new[] { Image("scene_tall.png") };
+        var a = ReadColumn(modern.Extract(Stimuli(images), modern.Layers, ExtractionOptions.Default), modern.Layers[0].SafeName);
+        var b = ReadColumn(old.Extract(Stimuli(images), old.Layers, ExtractionOptions.Default), layer.SafeName);
+        Assert.Equal(a[0], b[0]);
+    }
+
+    [Fact]
+    public void Extract_InputAdapter_RunsBetweenPreprocessingAndNetwork()
+    {
+        // A CNTK/Caffe-style input: RGB -> BGR and a mean image subtracted, on the 0-255 scale.
+        var settings = new OnnxModelSettings("test", Preprocessing.ImageNet with { PixelScale = 1f, Mean = new[] { 0f, 0f, 0f }, Std = new[] { 1f, 1f, 1f } },
+            InputAdapterPath: Model("bgr_mean_adapter.onnx"));
+        using var model = OnnxLoadedModel.Open(Model("identity_rgb_opset8.onnx"), settings);
+        using var plain = OnnxLoadedModel.Open(Model("identity_rgb_opset8.onnx"), settings with { InputAdapterPath = null });
+        Assert.NotEqual(plain.Fingerprint, model.Fingerprint);
+        var row = ReadColumn(model.Extract(Stimuli(new[] { Image("rgba.png") }), model.Layers, ExtractionOptions.Default), model.Layers[0].SafeName)[0];
+        var crop = Images.TorchvisionResize.ResizeAndCenterCrop(Images.RgbImageDecoder.Decode(Image("rgba.png")), 73, 64, 64, ResizeInterpolation.Bilinear);
+        var mean = Npy.Load(Model("bgr_mean_adapter.mean.npy")).Floats();
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < 64 * 64; i++)
+                Assert.Equal(crop.Pixels[i * 3 + 2 - c] - mean[c * 4096 + i], row[c * 4096 + i], 1e-4f);
+    }
+
+    [Fact]
     public void Open_SameModelTwice_SameFingerprint_OtherPreprocessing_OtherFingerprint()
     {
         using var a = OnnxLoadedModel.Open(Model("vit_narrow.onnx"), Settings);

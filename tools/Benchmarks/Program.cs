@@ -9,6 +9,9 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["python"] = PythonBaselines.Run,
     ["selectivity"] = SelectivityBenchmark.Run,
     ["selectivity-child"] = SelectivityBenchmark.Child,
+    ["extraction"] = ExtractionBenchmark.Run,
+    ["resize"] = ExtractionBenchmark.RunResizeComparison,
+    ["extraction-memory"] = ExtractionBenchmark.RunMemory,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

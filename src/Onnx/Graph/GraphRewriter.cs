@@ -108,7 +108,7 @@ internal static class GraphRewriter
         return a;
     }
 
-    /// <summary>A <c>Constant</c> node (works at every opset and IR version, unlike extra initializers).</summary>
+    /// <summary>A <c>Constant</c> node (works at every opset and IR version, unlike extra initializers), named <c>replens/</c> + output.</summary>
     internal static NodeProto FloatConstant(string output, long[] dims, float[] values)
     {
         var tensor = new TensorProto { DataType = TensorTypes.Float, Name = output };
@@ -116,17 +116,17 @@ internal static class GraphRewriter
         var bytes = new byte[values.Length * 4];
         Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
         tensor.RawData = ByteString.CopyFrom(bytes);
-        return Node("Constant", output, Array.Empty<string>(), new[] { output },
+        return Node("Constant", "replens/" + output, Array.Empty<string>(), new[] { output },
             new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor });
     }
 
-    /// <summary>A <c>Constant</c> node holding int64 values.</summary>
+    /// <summary>A <c>Constant</c> node holding int64 values, named <c>replens/</c> + output.</summary>
     internal static NodeProto Int64Constant(string output, long[] dims, long[] values)
     {
         var tensor = new TensorProto { DataType = TensorTypes.Int64, Name = output };
         tensor.Dims.AddRange(dims);
         tensor.Int64Data.AddRange(values);
-        return Node("Constant", output, Array.Empty<string>(), new[] { output },
+        return Node("Constant", "replens/" + output, Array.Empty<string>(), new[] { output },
             new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor });
     }
 }

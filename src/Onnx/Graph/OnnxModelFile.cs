@@ -25,19 +25,20 @@ internal static class OnnxModelFile
                 "Export the model with its weights as external data (onnx.save_model(..., save_as_external_data=True)); " +
                 "RepLens then reads the graph and the weights separately, up to 2 GB of weights in all.");
 
-        var bytes = File.ReadAllBytes(path);
-        var model = Parse(bytes, path);
+        ModelProto model;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+            model = Parse(stream, path);
         Validate(model, path);
         InlineExternalData(model, path);
         return model;
     }
 
-    internal static ModelProto Parse(byte[] bytes, string source)
+    internal static ModelProto Parse(Stream stream, string source)
     {
         ModelProto model;
         try
         {
-            using var coded = CodedInputStream.CreateWithLimits(new MemoryStream(bytes, writable: false), int.MaxValue, 200);
+            using var coded = CodedInputStream.CreateWithLimits(stream, int.MaxValue, 200);
             model = ModelProto.Parser.ParseFrom(coded);
         }
         catch (InvalidProtocolBufferException ex)

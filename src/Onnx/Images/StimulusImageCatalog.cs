@@ -14,12 +14,14 @@ public static class StimulusImageCatalog
     /// <param name="outputColumnName">The image column to write (an <c>MLImage</c> of the crop size).</param>
     /// <param name="imagePathColumnName">The text column with image file paths.</param>
     /// <param name="preprocessing">Resize, crop and interpolation to apply.</param>
-    public static StimulusImageEstimator LoadStimulusImages(this TransformsCatalog catalog, string outputColumnName, string imagePathColumnName, Preprocessing preprocessing)
+    /// <param name="prefetchCount">Images decoded ahead on the thread pool while the current one is used (0 for none).</param>
+    public static StimulusImageEstimator LoadStimulusImages(this TransformsCatalog catalog, string outputColumnName, string imagePathColumnName, Preprocessing preprocessing, int prefetchCount = 2)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefetchCount);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(outputColumnName);
         ArgumentException.ThrowIfNullOrEmpty(imagePathColumnName);
         ArgumentNullException.ThrowIfNull(preprocessing);
-        return new StimulusImageEstimator(outputColumnName, imagePathColumnName, preprocessing);
+        return new StimulusImageEstimator(outputColumnName, imagePathColumnName, preprocessing, prefetchCount);
     }
 }

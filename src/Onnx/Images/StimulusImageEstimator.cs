@@ -13,8 +13,9 @@ namespace RepLens.Onnx.Images;
 /// </summary>
 public sealed class StimulusImageEstimator : IEstimator<StimulusImageTransformer>
 {
-    internal StimulusImageEstimator(string outputColumnName, string imagePathColumnName, Preprocessing preprocessing)
+    internal StimulusImageEstimator(string outputColumnName, string imagePathColumnName, Preprocessing preprocessing, int prefetchCount)
     {
+        PrefetchCount = prefetchCount;
         OutputColumnName = outputColumnName;
         ImagePathColumnName = imagePathColumnName;
         Preprocessing = preprocessing;
@@ -29,11 +30,14 @@ public sealed class StimulusImageEstimator : IEstimator<StimulusImageTransformer
     /// <summary>Size, crop and interpolation (mean, std and scale are applied later, in the network's input).</summary>
     public Preprocessing Preprocessing { get; }
 
+    /// <summary>How many images are decoded ahead while the current one is used.</summary>
+    public int PrefetchCount { get; }
+
     /// <inheritdoc />
     public StimulusImageTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var transformer = new StimulusImageTransformer(OutputColumnName, ImagePathColumnName, Preprocessing);
+        var transformer = new StimulusImageTransformer(OutputColumnName, ImagePathColumnName, Preprocessing, PrefetchCount);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }

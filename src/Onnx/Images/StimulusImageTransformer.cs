@@ -9,12 +9,15 @@ namespace RepLens.Onnx.Images;
 /// The fitted <see cref="StimulusImageEstimator"/>: adds an image column computed lazily, row by row,
 /// from the path column. An image that cannot be decoded fails the cursor with an
 /// <see cref="InvalidDataException"/> naming the file (run <see cref="ImageValidator"/> first to skip such
-/// stimuli instead). Images are owned by the cursor: a value is valid until the cursor moves on.
+/// stimuli instead). Images are owned by the cursor: a value is valid until the cursor moves on. The
+/// next <see cref="PrefetchCount"/> images are decoded ahead on the thread pool, so that decoding and
+/// resizing overlap with the network.
 /// </summary>
 public sealed class StimulusImageTransformer : ITransformer
 {
-    internal StimulusImageTransformer(string outputColumnName, string imagePathColumnName, Preprocessing preprocessing)
+    internal StimulusImageTransformer(string outputColumnName, string imagePathColumnName, Preprocessing preprocessing, int prefetchCount)
     {
+        PrefetchCount = prefetchCount;
         OutputColumnName = outputColumnName;
         ImagePathColumnName = imagePathColumnName;
         Preprocessing = preprocessing;
@@ -28,6 +31,9 @@ public sealed class StimulusImageTransformer : ITransformer
 
     /// <summary>Size, crop and interpolation.</summary>
     public Preprocessing Preprocessing { get; }
+
+    /// <summary>How many images are decoded ahead, on the thread pool, while the current one is used (0: none).</summary>
+    public int PrefetchCount { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => false;
@@ -106,7 +112,10 @@ public sealed class StimulusImageTransformer : ITransformer
             var pathColumn = _input.Schema[_parent.ImagePathColumnName];
             if (imageActive && !inputNeeded.Any(c => c.Index == pathColumn.Index)) inputNeeded.Add(pathColumn);
             var cursor = _input.GetRowCursor(inputNeeded, rand);
-            return new Cursor(_parent, cursor, Schema, imageActive, pathColumn);
+            // A second cursor over the paths only, run ahead of the first, lets the next images be decoded
+            // while the network runs on the current one (only where both cursors see the same row order).
+            var lookahead = imageActive && rand is null && _parent.PrefetchCount > 0 ? _input.GetRowCursor(new[] { pathColumn }) : null;
+            return new Cursor(_parent, cursor, lookahead, Schema, imageActive, pathColumn);
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
@@ -117,18 +126,24 @@ public sealed class StimulusImageTransformer : ITransformer
     {
         private readonly StimulusImageTransformer _parent;
         private readonly DataViewRowCursor _input;
+        private readonly DataViewRowCursor? _lookahead;
+        private readonly ValueGetter<ReadOnlyMemory<char>>? _lookaheadPath;
+        private readonly Queue<(long Position, string Path, Task<MLImage> Image)> _pending = new();
         private readonly bool _imageActive;
         private readonly ValueGetter<ReadOnlyMemory<char>>? _pathGetter;
         private MLImage? _image;
         private long _imagePosition = -1;
+        private bool _lookaheadDone;
 
-        public Cursor(StimulusImageTransformer parent, DataViewRowCursor input, DataViewSchema schema, bool imageActive, DataViewSchema.Column pathColumn)
+        public Cursor(StimulusImageTransformer parent, DataViewRowCursor input, DataViewRowCursor? lookahead, DataViewSchema schema, bool imageActive, DataViewSchema.Column pathColumn)
         {
             _parent = parent;
             _input = input;
             Schema = schema;
             _imageActive = imageActive;
             if (imageActive) _pathGetter = input.GetGetter<ReadOnlyMemory<char>>(pathColumn);
+            _lookahead = lookahead;
+            if (lookahead is not null) _lookaheadPath = lookahead.GetGetter<ReadOnlyMemory<char>>(pathColumn);
         }
 
         public override DataViewSchema Schema { get; }
@@ -164,15 +179,49 @@ public sealed class StimulusImageTransformer : ITransformer
                 throw new InvalidDataException($"Stimulus row {Position + 1} has an empty image path.");
             _image?.Dispose();
             _image = null;
-            _image = _parent.Load(text);
+            _image = Take(Position, text) ?? _parent.Load(text);
             _imagePosition = Position;
             return _image;
         }
+
+        /// <summary>The prefetched image of this row (also queues the next ones), or null when there is none.</summary>
+        private MLImage? Take(long position, string path)
+        {
+            if (_lookahead is null) return null;
+            while (!_lookaheadDone && _pending.Count <= _parent.PrefetchCount)
+            {
+                if (!_lookahead.MoveNext())
+                {
+                    _lookaheadDone = true;
+                    break;
+                }
+                var next = default(ReadOnlyMemory<char>);
+                _lookaheadPath!(ref next);
+                var nextPath = next.ToString();
+                _pending.Enqueue((_lookahead.Position, nextPath, string.IsNullOrWhiteSpace(nextPath)
+                    ? Task.FromException<MLImage>(new InvalidDataException("empty path"))
+                    : Task.Run(() => _parent.Load(nextPath))));
+            }
+            while (_pending.Count > 0 && _pending.Peek().Position < position) Discard(_pending.Dequeue().Image);
+            if (_pending.Count == 0 || _pending.Peek().Position != position || _pending.Peek().Path != path) return null;
+            // GetAwaiter().GetResult() rethrows the decoding error itself (it names the file).
+            return _pending.Dequeue().Image.GetAwaiter().GetResult();
+        }
+
+        /// <summary>Disposes a prefetched image nobody asked for (its decoding error, if any, is observed and dropped).</summary>
+        private static void Discard(Task<MLImage> image) =>
+            image.ContinueWith(t =>
+            {
+                if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose();
+                else _ = t.Exception;
+            }, TaskScheduler.Default);
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
+                while (_pending.Count > 0) Discard(_pending.Dequeue().Image);
+                _lookahead?.Dispose();
                 _image?.Dispose();
                 _image = null;
                 _input.Dispose();

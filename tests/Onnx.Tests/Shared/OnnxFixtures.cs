@@ -83,6 +83,32 @@ public static class OnnxFixtures
         return maxRef == 0 ? maxDiff : maxDiff / maxRef;
     }
 
+    /// <summary>
+    /// Extracts every layer of <paramref name="model"/> for the activation images and compares each with its
+    /// PyTorch forward-hook reference (tests/fixtures/onnx/activations/<paramref name="referenceModel"/>).
+    /// </summary>
+    public static void AssertEveryLayerMatchesPyTorch(ILoadedModel model, string referenceModel, double tolerance = 1e-4)
+    {
+        var view = model.Extract(FixtureStimuli(ActivationImageNames), model.Layers, ExtractionOptions.Default);
+        var columns = ReadColumns(view, model.Layers.Select(l => l.SafeName));
+        var failures = new List<string>();
+        foreach (var layer in model.Layers)
+        {
+            var error = RelativeError(columns[layer.SafeName], Npy.Load(Activation(referenceModel, layer.Name)));
+            if (!(error <= tolerance)) failures.Add($"{layer.Name}: relative error {error:E2}");
+        }
+        Xunit.Assert.True(failures.Count == 0,
+            $"{failures.Count} of {model.Layers.Count} layers differ from PyTorch by more than {tolerance:E0}:\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>The largest relative error over all layers (for reports).</summary>
+    public static double WorstRelativeError(ILoadedModel model, string referenceModel)
+    {
+        var view = model.Extract(FixtureStimuli(ActivationImageNames), model.Layers, ExtractionOptions.Default);
+        var columns = ReadColumns(view, model.Layers.Select(l => l.SafeName));
+        return model.Layers.Max(l => RelativeError(columns[l.SafeName], Npy.Load(Activation(referenceModel, l.Name))));
+    }
+
     public sealed class StimulusRow
     {
         public string Id { get; set; } = "";
