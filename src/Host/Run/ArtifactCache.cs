@@ -201,13 +201,21 @@ internal sealed class ArtifactCache
     }
 
     /// <summary>Deletes temporary files left by processes that no longer run (interrupted writes).</summary>
-    public int RemoveAbandonedTemporaries()
+    public int RemoveAbandonedTemporaries() => RemoveAbandonedTemporaries(Root);
+
+    /// <summary>
+    /// Deletes the temporary files of gone writers under <paramref name="folder"/> (a cache, or a run
+    /// folder a killed run was writing); <paramref name="skip"/> is a subfolder left alone.
+    /// </summary>
+    public static int RemoveAbandonedTemporaries(string folder, string? skip = null)
     {
-        if (!Directory.Exists(Root)) return 0;
+        if (!Directory.Exists(folder)) return 0;
+        var skipped = skip is null ? null : Path.GetFullPath(skip) + Path.DirectorySeparatorChar;
         int removed = 0;
-        foreach (var f in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        foreach (var f in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             if (!AtomicFile.IsTemporary(f) || !IsAbandoned(f)) continue;
+            if (skipped is not null && Path.GetFullPath(f).StartsWith(skipped, StringComparison.Ordinal)) continue;
             if (TryDelete(f)) removed++;
         }
         return removed;

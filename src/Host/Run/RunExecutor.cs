@@ -83,8 +83,8 @@ internal sealed class RunExecutor(
             stimuli.Select((s, i) => (IReadOnlyList<string>)new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id, s.ImagePath, s.Category ?? "" }));
 
         var cache = new ArtifactCache(config.EffectiveCacheDirectory, new CacheStatistics(), log);
-        var abandoned = cache.RemoveAbandonedTemporaries();
-        if (abandoned > 0) log.LogInformation("Cache: removed {Count} partial files left by an interrupted run", abandoned);
+        var abandoned = cache.RemoveAbandonedTemporaries() + ArtifactCache.RemoveAbandonedTemporaries(output.Root, skip: cache.Root);
+        if (abandoned > 0) log.LogInformation("Removed {Count} partial files left by an interrupted run", abandoned);
         manifest.Cache.Folder = cache.Root;
 
         using var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct, OpenBrain);
