@@ -66,18 +66,39 @@ internal sealed class SlurmScheduler : IScheduler
         WriteScripts(job);
         var array = ArraySpec(job.ShardIds, job.Shards);
         var shards = Sbatch(["--parsable", $"--array={array}", ShardScript(job)], job.RunFolder);
-        var merge = Sbatch(["--parsable", $"--dependency=afterok:{shards}", MergeScript(job)], job.RunFolder);
-        return new SubmittedJob(Name, shards, merge, job.ShardIds, DateTime.UtcNow);
+        try
+        {
+            var merge = Sbatch(["--parsable", $"--dependency=afterok:{shards}", MergeScript(job)], job.RunFolder);
+            return new SubmittedJob(Name, shards, merge, job.ShardIds, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is UserInputException or InvalidOperationException or TimeoutException)
+        {
+            throw new UserInputException($"The shards were submitted as job {shards}, but the merge job was not: {e.Message} " +
+                                         $"Submit it yourself: sbatch --dependency=afterok:{shards} {Sh(MergeScript(job))}", e);
+        }
     }
 
     public void WaitUntilDone(SubmittedJob submitted, TimeSpan? timeout, Action<string> progress, CancellationToken ct)
     {
         var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
         string? last = null;
+        int failures = 0;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var jobs = Queue(submitted);
+            List<QueuedJob> jobs;
+            try
+            {
+                jobs = Queue(submitted);
+                failures = 0;
+            }
+            catch (InvalidOperationException e) when (++failures < 5)
+            {
+                // slurmctld can be briefly unreachable on a busy cluster: ask again.
+                progress($"squeue failed ({e.Message}); asking again");
+                Thread.Sleep(PollInterval * failures);
+                continue;
+            }
             var shards = jobs.Where(j => j.Id == submitted.ShardJobId || j.Id.StartsWith(submitted.ShardJobId + "_", StringComparison.Ordinal)).ToList();
             var merge = jobs.FirstOrDefault(j => j.Id == submitted.MergeJobId);
             if (shards.Count == 0 && merge is null) return;
