@@ -147,11 +147,27 @@ internal static class SemanticsCommand
         }
         catch (ConfigurationErrorException e) when (e.Path.StartsWith(path + ".", StringComparison.Ordinal))
         {
+            if (!IsTextTarget(target)) throw NotText(kind);
             var key = e.Path[(path.Length + 1)..].Split('.', '[')[0];
             throw new ConfigurationErrorException(Flags.GetValueOrDefault(key, "--" + key), e.Problem);
         }
-        return configured as ITextEmbeddingTarget
-            ?? throw new UserInputException($"target kind '{kind}' does not embed texts (it is not a caption encoder); use a caption target such as '{DefaultKind}'.");
+        return configured as ITextEmbeddingTarget ?? throw NotText(kind);
+    }
+
+    private static UserInputException NotText(string kind) =>
+        new($"target kind '{kind}' does not embed texts (it is not a caption encoder); use a caption target such as '{DefaultKind}'.");
+
+    /// <summary>Whether a kind opened with no options is a text target (a kind that refuses our options may simply not be one).</summary>
+    private static bool IsTextTarget(IRepresentationalTarget target)
+    {
+        try
+        {
+            return target.Open(new TargetRequest("probe", PluginOptions.Empty)) is ITextEmbeddingTarget;
+        }
+        catch (Exception e) when (e is ConfigurationErrorException or IOException or InvalidDataException or ArgumentException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The images of a COCO caption file as a stimulus table (id = COCO image id), in file order.</summary>
