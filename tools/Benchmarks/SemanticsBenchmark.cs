@@ -44,71 +44,58 @@ internal static class SemanticsBenchmark
         using var encoder = new MiniLmEncoder();
         encoder.Encode(["warm up"], CancellationToken.None);
         Console.WriteLine($"  load + first call: {sw.Elapsed.TotalSeconds:F2} s");
+        encoder.Tokenize(captions.Take(100).ToArray());
 
-        sw.Restart();
-        var tokens = encoder.Tokenize(captions);
-        double tokenize = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"  tokenisation only (package's WordPiece tokenizer): {tokenize:F2} s = {n / tokenize:F0} captions/s; tokens per caption {tokens.Average():F1} (min {tokens.Min()}, max {tokens.Max()})");
-
-        foreach (int batch in new[] { 32, 128 })
+        // The whole pipeline as a run uses it (default batch size), once, on every caption.
         {
-            using var embedder = new TextEmbedder(new Unowned(encoder), null, batch);
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            sw.Restart();
-            embedder.Embed(captions, CancellationToken.None);
-            double total = sw.Elapsed.TotalSeconds;
-            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var tokens = encoder.Tokenize(captions);
+            var (tokWall, tokCpu) = Timed(() => encoder.Tokenize(captions));
+            using var embedder = new TextEmbedder(new Unowned(encoder), null, CaptionsSettings.DefaultBatchSize);
+            var (wall, cpu) = Timed(() => embedder.Embed(captions, CancellationToken.None));
             // The embedder tokenises once to batch by length, the package once more inside Encode.
-            double model = total - 2 * tokenize;
-            Console.WriteLine($"  embed, batches of {batch,3} by token count: {total:F1} s wall ({cpu:F1} s CPU) = {n / total:F0} captions/s; " +
-                              $"tokenisation {2 * tokenize / total:P1} (twice: for length buckets and inside the package), model and pooling {model / total:P1}");
+            Console.WriteLine($"  {n} captions, {tokens.Average():F1} tokens each (min {tokens.Min()}, max {tokens.Max()}), batches of {CaptionsSettings.DefaultBatchSize} by token count: " +
+                              $"{wall:F1} s wall, {cpu:F1} s CPU = {n / wall:F0} captions/s wall, {n / cpu:F0} per CPU-second ({2 * n / cpu:F0} on 2 idle cores)");
+            Console.WriteLine($"  tokenisation alone: {tokCpu:F2} s CPU ({n / tokCpu:F0} captions per CPU-second); share of the pipeline's CPU time: " +
+                              $"{2 * tokCpu / cpu:P1} (tokenised twice: length buckets + inside the package), model and pooling {1 - 2 * tokCpu / cpu:P1}");
         }
 
+        // Variants on a subset, interleaved, CPU time compared with the package's own one-call batch.
         {
-            var sample = captions.Take(Math.Min(n, 1000)).ToArray();
-            sw.Restart();
-            encoder.Encode(sample, CancellationToken.None);
-            double one = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"  package alone, one padded batch of {sample.Length}: {one:F1} s = {sample.Length / one:F0} captions/s");
-            var single = sample.Take(100).ToArray();
-            sw.Restart();
-            foreach (var s in single) encoder.Encode([s], CancellationToken.None);
-            double each = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"  package alone, one caption per call ({single.Length}): {single.Length / each:F0} captions/s");
+            var subset = captions.Take(Math.Min(n, 1000)).ToArray();
+            var harness = new Harness()
+                .Add("package, one padded call", () => encoder.Encode(subset, CancellationToken.None))
+                .Add("tokenise only (package)", () => encoder.Tokenize(subset))
+                .Add("by length, batches of 32", () => { using var e = new TextEmbedder(new Unowned(encoder), null, 32); e.Embed(subset, CancellationToken.None); })
+                .Add("by length, batches of 128", () => { using var e = new TextEmbedder(new Unowned(encoder), null, 128); e.Embed(subset, CancellationToken.None); })
+                .Add("by length, batches of 512", () => { using var e = new TextEmbedder(new Unowned(encoder), null, 512); e.Embed(subset, CancellationToken.None); })
+                .Add("one caption per call (first 100)", () => { foreach (var c in subset.Take(100)) encoder.Encode([c], CancellationToken.None); });
+            harness.Run(repetitions: 3, warmup: 1);
+            Console.WriteLine($"  variants on {subset.Length} captions (the last on 100):");
+            harness.Print("package, one padded call");
         }
 
         {
             var (modelFile, vocab, folder) = ExtractEmbedded();
             using var generic = TextEncoderFactory.Create(new EncoderSettings(TextEncoderKind.Onnx, modelFile, vocab, null, null, TextPooling.Mean, true, true, 512, "benchmark"));
-            using var embedder = new TextEmbedder(generic, null, 32);
-            sw.Restart();
-            generic.Tokenize(captions);
-            double tok = sw.Elapsed.TotalSeconds;
-            sw.Restart();
-            embedder.Embed(captions, CancellationToken.None);
-            double total = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"  generic ONNX path on the same model (Microsoft.ML.Tokenizers BertTokenizer, batches of 32): {total:F1} s = {n / total:F0} captions/s; " +
-                              $"tokenisation {2 * tok / total:P1}");
+            using var embedder = new TextEmbedder(generic, null, CaptionsSettings.DefaultBatchSize);
+            var (_, tok) = Timed(() => generic.Tokenize(captions));
+            var (wall, cpu) = Timed(() => embedder.Embed(captions, CancellationToken.None));
+            Console.WriteLine($"  generic ONNX path on the same model file (Microsoft.ML.Tokenizers BertTokenizer): {wall:F1} s wall, {cpu:F1} s CPU = {n / cpu:F0} captions per CPU-second; " +
+                              $"tokenisation {2 * tok / cpu:P1} of CPU time");
             Directory.Delete(folder, true);
         }
 
         {
             var cache = Path.Combine(Path.GetTempPath(), $"replens-semantics-bench-{Guid.NewGuid():N}");
-            using (var first = new TextEmbedder(new Unowned(encoder), cache, 32))
-            {
-                sw.Restart();
-                first.Embed(captions, CancellationToken.None);
-                double computeAndStore = sw.Elapsed.TotalSeconds;
-                sw.Restart();
-                first.Embed(captions, CancellationToken.None);
-                Console.WriteLine($"  cache: compute and store {computeAndStore:F1} s; memory hit {sw.Elapsed.TotalMilliseconds:F0} ms");
-            }
-            using (var second = new TextEmbedder(new Unowned(encoder), cache, 32))
-            {
-                sw.Restart();
-                second.Embed(captions, CancellationToken.None);
-                Console.WriteLine($"  cache: a new run reading {n} embeddings from disk: {sw.Elapsed.TotalMilliseconds:F0} ms ({second.Statistics.Disk} from disk, {second.Statistics.Computed} computed)");
-            }
+            using var memory = new TextEmbedder(new Unowned(encoder), null, CaptionsSettings.DefaultBatchSize);
+            var vectors = memory.Embed(captions, CancellationToken.None);
+            var (hitWall, _) = Timed(() => memory.Embed(captions, CancellationToken.None));
+            var store = new TextEmbeddingStore(cache, encoder.Fingerprint, encoder.Dimensions);
+            var (writeWall, _) = Timed(() => store.Add(captions.Select(TextEmbeddingStore.Key).ToList(), vectors));
+            using var second = new TextEmbedder(new Unowned(encoder), cache, CaptionsSettings.DefaultBatchSize);
+            var (readWall, _) = Timed(() => second.Embed(captions, CancellationToken.None));
+            Console.WriteLine($"  cache: memory hit for {n} captions {hitWall * 1000:F0} ms; writing them as one segment {writeWall * 1000:F0} ms; " +
+                              $"a new run reading them from disk {readWall * 1000:F0} ms ({second.Statistics.Disk} from disk, {second.Statistics.Computed} computed)");
             Directory.Delete(cache, true);
         }
 
@@ -116,9 +103,8 @@ internal static class SemanticsBenchmark
             var table = new StimulusTable(Enumerable.Range(0, images).Select(i =>
                 new Stimulus($"img{i:D5}", $"/images/img{i:D5}.png", null, captions.Skip(i * perImage).Take(perImage).ToArray())), "benchmark");
             var target = (ITextEmbeddingTarget)new CaptionsTarget().Open(new TargetRequest("semantics", PluginOptions.Empty));
-            sw.Restart();
-            target.Compute(table, CancellationToken.None);
-            Console.WriteLine($"  captions target, {images} stimuli (fresh encoder, everything computed): {sw.Elapsed.TotalSeconds:F1} s = {n / sw.Elapsed.TotalSeconds:F0} captions/s");
+            var (wall, cpu) = Timed(() => target.Compute(table, CancellationToken.None));
+            Console.WriteLine($"  captions target, {images} stimuli (fresh encoder, load included, everything computed): {wall:F1} s wall, {cpu:F1} s CPU = {n / cpu:F0} captions per CPU-second");
         }
         Console.WriteLine($"  peak resident set {Machine.MiB(Machine.ResidentSet().Peak)}");
         return 0;
@@ -166,6 +152,18 @@ internal static class SemanticsBenchmark
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "Plugins.sln"))) d = d.Parent;
         return d?.FullName ?? throw new InvalidOperationException("run inside the repository or pass its root");
+    }
+
+    private static (double Wall, double Cpu) Timed(Action run)
+    {
+        var p = Process.GetCurrentProcess();
+        GC.Collect();
+        p.Refresh();
+        var cpu0 = p.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        run();
+        p.Refresh();
+        return (sw.Elapsed.TotalSeconds, (p.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
     private static int Option(string[] args, string name, int fallback)

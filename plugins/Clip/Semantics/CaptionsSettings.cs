@@ -13,6 +13,9 @@ internal sealed record CaptionsSettings(
     int BatchSize,
     string? CacheRoot)
 {
+    /// <summary>Captions per encoder call unless option <c>batchSize</c> says otherwise.</summary>
+    public const int DefaultBatchSize = 32;
+
     public static readonly string[] Keys =
     [
         "encoder", "model", "vocab", "merges", "bpe", "pooling", "normalize", "lowerCase", "maxTokens",
@@ -27,6 +30,7 @@ internal sealed record CaptionsSettings(
         o.ThrowIfUnknown(Keys);
         TextEncoderKind? kind = null;
         string? model = o.GetPath("model");
+        string modelOption = "model";
         var encoder = o.GetString("encoder");
         if (encoder is not null)
         {
@@ -36,6 +40,7 @@ internal sealed record CaptionsSettings(
                 if (model is not null)
                     throw new ConfigurationErrorException($"{o.Path}.encoder", "names a model file and option model names another; give one.");
                 model = Path.GetFullPath(encoder, o.BaseDirectory);
+                modelOption = "encoder";
             }
             else
             {
@@ -55,7 +60,7 @@ internal sealed record CaptionsSettings(
         }
         int maxTokens = o.GetInt32("maxTokens", 512);
         if (maxTokens < 3) throw new ConfigurationErrorException($"{o.Path}.maxTokens", $"must be at least 3 ([CLS], one token, [SEP]); got {maxTokens}.");
-        int batch = o.GetInt32("batchSize", 32);
+        int batch = o.GetInt32("batchSize", DefaultBatchSize);
         if (batch is < 1 or > 4096) throw new ConfigurationErrorException($"{o.Path}.batchSize", $"must be between 1 and 4096; got {batch}.");
 
         var coco = o.GetStringList("coco").Select(f => Path.GetFullPath(f, o.BaseDirectory)).ToList();
@@ -68,7 +73,7 @@ internal sealed record CaptionsSettings(
 
         return new CaptionsSettings(
             new EncoderSettings(kind, model, o.GetPath("vocab"), o.GetPath("merges"), o.GetPath("bpe"),
-                o.GetEnum("pooling", TextPooling.Mean), o.GetBoolean("normalize", false), o.GetBoolean("lowerCase", true), maxTokens, o.Path),
+                o.GetEnum("pooling", TextPooling.Mean), o.GetBoolean("normalize", false), o.GetBoolean("lowerCase", true), maxTokens, o.Path, modelOption),
             o.GetBoolean("normalizeCaptions", false),
             coco,
             o.GetEnum("matchBy", CaptionMatch.FileName),

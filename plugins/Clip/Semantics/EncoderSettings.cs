@@ -11,6 +11,7 @@ namespace RepLens.Plugins.Clip.Semantics;
 /// <param name="LowerCase">Sentence encoder: lower-case before WordPiece (uncased models).</param>
 /// <param name="MaxTokens">Sentence encoder: longest token sequence, [CLS] and [SEP] included.</param>
 /// <param name="OptionsPath">JSON path of the options object, for messages.</param>
+/// <param name="ModelOption">The option that named the model file (<c>model</c>, or <c>encoder</c> when it gave a path), for messages.</param>
 internal sealed record EncoderSettings(
     TextEncoderKind? Kind,
     string? Model,
@@ -21,4 +22,5 @@ internal sealed record EncoderSettings(
     bool Normalize,
     bool LowerCase,
     int MaxTokens,
-    string OptionsPath);
+    string OptionsPath,
+    string ModelOption = "model");

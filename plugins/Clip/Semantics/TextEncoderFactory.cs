@@ -14,9 +14,9 @@ internal static class TextEncoderFactory
     public static ITextEncoder Create(EncoderSettings s)
     {
         if (s.Kind == TextEncoderKind.Minilm) return new MiniLmEncoder();
-        var model = s.Model ?? throw new ConfigurationErrorException($"{s.OptionsPath}.model",
+        var model = s.Model ?? throw new ConfigurationErrorException($"{s.OptionsPath}.{s.ModelOption}",
             $"required for encoder '{EnumNames.Name(s.Kind ?? TextEncoderKind.Onnx)}': the ONNX file of the text encoder.");
-        if (!File.Exists(model)) throw new ConfigurationErrorException($"{s.OptionsPath}.model", $"file '{model}' does not exist.");
+        if (!File.Exists(model)) throw new ConfigurationErrorException($"{s.OptionsPath}.{s.ModelOption}", $"file '{model}' does not exist.");
         InferenceSession session;
         try
         {
@@ -24,17 +24,17 @@ internal static class TextEncoderFactory
         }
         catch (InvalidDataException e)
         {
-            throw new ConfigurationErrorException($"{s.OptionsPath}.model", e.Message);
+            throw new ConfigurationErrorException($"{s.OptionsPath}.{s.ModelOption}", e.Message);
         }
         try
         {
-            var kind = s.Kind ?? Detect(session, model, s.OptionsPath);
+            var kind = s.Kind ?? Detect(session, model, $"{s.OptionsPath}.{s.ModelOption}");
             return kind == TextEncoderKind.Clip ? Clip(s, model, session) : Sentence(s, model, session);
         }
         catch (InvalidDataException e)
         {
             session.Dispose();
-            throw new ConfigurationErrorException($"{s.OptionsPath}.model", e.Message);
+            throw new ConfigurationErrorException($"{s.OptionsPath}.{s.ModelOption}", e.Message);
         }
         catch
         {
@@ -48,7 +48,7 @@ internal static class TextEncoderFactory
         var inputs = session.InputMetadata;
         if (inputs.ContainsKey("input_ids")) return TextEncoderKind.Onnx;
         if (inputs.Count == 1 && OnnxText.IsInteger(inputs.First().Value) && inputs.First().Value.Dimensions.Length == 2) return TextEncoderKind.Clip;
-        throw new ConfigurationErrorException($"{path}.model",
+        throw new ConfigurationErrorException(path,
             $"'{model}' is neither a CLIP text tower (one integer input [N, 77]) nor a BERT-style sentence encoder (input_ids, attention_mask); found {OnnxText.Describe(session)}.");
     }
 
