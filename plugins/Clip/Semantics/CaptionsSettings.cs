@@ -13,8 +13,11 @@ internal sealed record CaptionsSettings(
     int BatchSize,
     string? CacheRoot)
 {
-    /// <summary>Captions per encoder call unless option <c>batchSize</c> says otherwise.</summary>
-    public const int DefaultBatchSize = 32;
+    /// <summary>
+    /// Captions per encoder call unless option <c>batchSize</c> says otherwise (all-MiniLM-L6-v2 on 2 cores: 256 and 512 need
+    /// ~20% less CPU time per caption than 32; see docs/PERFORMANCE.md). Long texts are batched fewer at a time (a token budget).
+    /// </summary>
+    public const int DefaultBatchSize = 256;
 
     public static readonly string[] Keys =
     [

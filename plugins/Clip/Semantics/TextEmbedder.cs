@@ -4,10 +4,13 @@ namespace RepLens.Plugins.Clip.Semantics;
 /// Embeds texts once per distinct text: from memory (this target's lifetime), then from the on-disk
 /// store when there is one, and only the rest through the encoder, in batches of texts of equal token
 /// count (so that no padding enters a result, and a text's vector does not depend on the texts it was
-/// batched with). Thread-safe.
+/// batched with), at most <c>batchSize</c> texts and <see cref="TokenBudget"/> tokens per call. Thread-safe.
 /// </summary>
 internal sealed class TextEmbedder : IDisposable
 {
+    /// <summary>At most this many tokens per encoder call (texts × tokens), so that long texts do not make huge attention tensors.</summary>
+    public const int TokenBudget = 8192;
+
     private readonly ITextEncoder _encoder;
     private readonly TextEmbeddingStore? _store;
     private readonly int _batchSize;
@@ -52,7 +55,7 @@ internal sealed class TextEmbedder : IDisposable
                 var fresh = new List<(string Text, float[] Vector)>(missing.Count);
                 foreach (var group in Enumerable.Range(0, missing.Count).GroupBy(i => counts[i]).OrderBy(g => g.Key))
                 {
-                    foreach (var chunk in group.Chunk(_batchSize))
+                    foreach (var chunk in group.Chunk(Math.Max(1, Math.Min(_batchSize, TokenBudget / Math.Max(1, group.Key)))))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var batch = chunk.Select(i => missing[i]).ToArray();

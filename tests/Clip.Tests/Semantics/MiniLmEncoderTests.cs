@@ -40,7 +40,8 @@ public class MiniLmEncoderTests(MiniLmModel model) : IClassFixture<MiniLmModel>
     [Fact]
     public void Encode_TextAloneOrInABatchOfEqualLength_GivesIdenticalBits()
     {
-        string[] texts = ["a dog runs on the beach", "a cat sits on the sofa", "a bus drives down the road"];
+        string[] colours = ["red", "blue", "green", "white", "black"], animals = ["dog", "cat", "horse", "bird", "cow"];
+        string[] texts = colours.SelectMany(c => animals.Select(a => $"a {c} {a} sits on the grass")).ToArray();
         Assert.Single(model.Encoder.Tokenize(texts).Distinct());
         var batch = Encode(texts);
         for (int i = 0; i < texts.Length; i++) Assert.Equal(batch[i], Encode(texts[i])[0]);

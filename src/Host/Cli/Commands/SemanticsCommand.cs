@@ -46,7 +46,7 @@ internal static class SemanticsCommand
         var onMissing = new Option<string>("--on-missing") { Description = "An image without captions: stop (default) or skip (left out, listed in the log and semantics.json).", DefaultValueFactory = _ => "stop" };
         var kind = new Option<string>("--kind") { Description = "The caption target kind to use (a plugin's).", DefaultValueFactory = _ => DefaultKind };
         var cache = new Option<string?>("--cache") { Description = "A folder to cache caption embeddings in across runs (by encoder and caption text).", HelpName = "DIR" };
-        var batch = new Option<int?>("--batch-size") { Description = "Captions per encoder call (default 32)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Captions per encoder call (default 256)." };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true, HelpName = "DIR" };
         var cmd = new Command("semantics",
             "Caption embeddings per image (mean over its captions) and their cosine RDM: DIR/embeddings.npy (N × D float32), DIR/ids.txt, DIR/rdm.npy (N × N float64).")
