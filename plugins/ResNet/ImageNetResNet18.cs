@@ -49,14 +49,16 @@ public static class ImageNetResNet18
     /// <summary>
     /// The folder holding the package's models: <see cref="ModelFolder"/> next to this plugin's assembly (where a
     /// build of the plugin puts it), else next to the host (the host's build leaves out of a plugin's folder the
-    /// files it already has), else in the further <paramref name="extraDirectories"/>.
+    /// files it already has).
     /// </summary>
-    /// <param name="extraDirectories">Further folders to look in, after the plugin's and the host's.</param>
-    /// <exception cref="FileNotFoundException">The models are in none of these folders; the message names each.</exception>
-    public static string FindModelFolder(params string[] extraDirectories)
+    /// <exception cref="FileNotFoundException">The models are in neither folder; the message names both.</exception>
+    public static string FindModelFolder() => FindModelFolder(SearchDirectories());
+
+    /// <summary>The first of <paramref name="directories"/> whose <see cref="ModelFolder"/> holds both models.</summary>
+    internal static string FindModelFolder(IEnumerable<string> directories)
     {
         var searched = new List<string>();
-        foreach (var dir in SearchDirectories().Concat(extraDirectories))
+        foreach (var dir in directories)
         {
             var folder = Path.GetFullPath(Path.Combine(dir, ModelFolder));
             if (searched.Contains(folder, StringComparer.Ordinal)) continue;
