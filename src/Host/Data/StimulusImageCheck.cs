@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RepLens.Abstractions;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 
 namespace RepLens.Host.Data;
 

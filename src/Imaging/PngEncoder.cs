@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+using RepLens.Abstractions;
+using SkiaSharp;
+
+namespace RepLens.Imaging;
+
+/// <summary>Encodes images as PNG (lossless, deterministic: the same pixels give the same bytes).</summary>
+public static class PngEncoder
+{
+    /// <summary>The PNG bytes of an RGB image.</summary>
+    /// <param name="image">The image.</param>
+    public static byte[] Encode(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int n = image.Width * image.Height;
+        var rgba = new byte[4 * n];
+        for (int i = 0; i < n; i++)
+        {
+            rgba[4 * i] = image.Pixels[3 * i];
+            rgba[4 * i + 1] = image.Pixels[3 * i + 1];
+            rgba[4 * i + 2] = image.Pixels[3 * i + 2];
+            rgba[4 * i + 3] = 255;
+        }
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using var data = pixmap.Encode(SKEncodedImageFormat.Png, 100)
+                ?? throw new InvalidOperationException($"SkiaSharp could not encode a {image.Width} × {image.Height} PNG.");
+            return data.ToArray();
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+}
