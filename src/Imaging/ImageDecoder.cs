@@ -84,5 +84,5 @@ public static class ImageDecoder
     }
 
     private static InvalidDataException NotAnImage(string source) =>
-        new($"Image '{source}' is not an image that can be decoded (PNG, JPEG, WebP, GIF or BMP expected).");
+        new($"Image '{source}' is not an image: it cannot be decoded (PNG, JPEG, WebP, GIF or BMP expected).");
 }

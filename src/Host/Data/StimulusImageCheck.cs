@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using RepLens.Abstractions;
-using RepLens.Onnx.Images;
 using RepLens.Imaging;
 
 namespace RepLens.Host.Data;
