@@ -17,7 +17,14 @@ public static class HeatmapOverlay
         { 0.9784f, 0.5579f, 0.0349f }, { 0.9746f, 0.7977f, 0.2063f }, { 0.9884f, 0.9984f, 0.6449f },
     };
 
-    /// <summary>The map blended over the image; the map is resized (bilinear) to the image if needed.</summary>
+    // Blend quantises the scaled map to this many steps (1/1023: below what 8-bit colours show).
+    private const int Steps = 1023;
+
+    /// <summary>
+    /// The map blended over the image: out = image·(1 − α·s) + heat(s)·α·s, with s the map scaled to its
+    /// maximum (in steps of 1/1023) and α the opacity, so that where the map is 0 the image is unchanged.
+    /// The map is resized (bilinear) to the image if needed.
+    /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="map">(H × W) map, any scale; negative values count as 0.</param>
     /// <param name="opacity">Opacity of the map where it is largest, in [0, 1].</param>
@@ -26,15 +33,40 @@ public static class HeatmapOverlay
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(map);
         if (!(opacity >= 0f && opacity <= 1f)) throw new ArgumentOutOfRangeException(nameof(opacity), $"Opacity must be in [0, 1]; got {opacity}.");
-        var s = Scaled(map.Rows == image.Height && map.Columns == image.Width ? map : ResizeBilinear(map, image.Width, image.Height));
-        var rgb = new byte[image.Pixels.Length];
-        for (int i = 0; i < s.Length; i++)
+        var values = (map.Rows == image.Height && map.Columns == image.Width ? map : ResizeBilinear(map, image.Width, image.Height)).Data;
+        float max = 0f;
+        foreach (var v in values) if (v > max) max = v;
+        float toStep = max > 0f ? Steps / max : 0f;
+        // Per step q: the heat colour premultiplied by α·s (in 0–255 units) and the weight 1 − α·s of the image.
+        var heat = new float[3 * (Steps + 1)];
+        var keep = new float[Steps + 1];
+        for (int q = 0; q <= Steps; q++)
         {
-            var (hr, hg, hb) = Heat(s[i]);
-            float a = opacity * s[i], keep = 1f - a;
-            rgb[3 * i] = ToByte(image.Pixels[3 * i] / 255f * keep + hr * a);
-            rgb[3 * i + 1] = ToByte(image.Pixels[3 * i + 1] / 255f * keep + hg * a);
-            rgb[3 * i + 2] = ToByte(image.Pixels[3 * i + 2] / 255f * keep + hb * a);
+            float sv = q / (float)Steps, a = opacity * sv;
+            var (r, g, b) = Heat(sv);
+            heat[3 * q] = 255f * r * a;
+            heat[3 * q + 1] = 255f * g * a;
+            heat[3 * q + 2] = 255f * b * a;
+            keep[q] = 1f - a;
+        }
+        var src = image.Pixels;
+        var rgb = new byte[src.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i] * toStep;
+            int q = v > 0f ? (int)MathF.Min(v + 0.5f, Steps) : 0;
+            int p = 3 * i;
+            if (q == 0)
+            {
+                rgb[p] = src[p];
+                rgb[p + 1] = src[p + 1];
+                rgb[p + 2] = src[p + 2];
+                continue;
+            }
+            float k = keep[q];
+            rgb[p] = ToByte255(src[p] * k + heat[3 * q]);
+            rgb[p + 1] = ToByte255(src[p + 1] * k + heat[3 * q + 1]);
+            rgb[p + 2] = ToByte255(src[p + 2] * k + heat[3 * q + 2]);
         }
         return new RgbImage(image.Width, image.Height, rgb);
     }
@@ -104,4 +136,6 @@ public static class HeatmapOverlay
     }
 
     private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
+
+    private static byte ToByte255(float v) => v >= 255f ? (byte)255 : v > 0f ? (byte)(v + 0.5f) : (byte)0;
 }

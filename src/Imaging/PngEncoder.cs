@@ -4,9 +4,16 @@ using SkiaSharp;
 
 namespace RepLens.Imaging;
 
-/// <summary>Encodes images as PNG (lossless, deterministic: the same pixels give the same bytes).</summary>
+/// <summary>
+/// Encodes images as PNG (lossless, deterministic: the same pixels give the same bytes). Tuned for speed:
+/// the "Up" row filter and zlib level 2 encode a 640 × 480 photograph-like image about 6× faster than
+/// libpng's defaults (all filters tried per row, level 6) for files about 20 % larger — the default made
+/// PNG encoding, not the saliency model, the cost of <c>replens saliency</c> (docs/PERFORMANCE.md).
+/// </summary>
 public static class PngEncoder
 {
+    private static readonly SKPngEncoderOptions Options = new(SKPngEncoderFilterFlags.Up, zLibLevel: 2);
+
     /// <summary>The PNG bytes of an RGB image.</summary>
     /// <param name="image">The image.</param>
     public static byte[] Encode(RgbImage image)
@@ -26,7 +33,7 @@ public static class PngEncoder
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            using var data = pixmap.Encode(SKEncodedImageFormat.Png, 100)
+            using var data = pixmap.Encode(Options)
                 ?? throw new InvalidOperationException($"SkiaSharp could not encode a {image.Width} × {image.Height} PNG.");
             return data.ToArray();
         }

@@ -40,6 +40,36 @@ public class HeatmapOverlayTests
     }
 
     [Fact]
+    public void Blend_RandomMap_WithinOneLevelOfTheExactFormula()
+    {
+        // out = image·(1 − α·s) + heat(s)·α·s, s = map / max; heat from the 9 inferno points, interpolated.
+        float[,] inferno =
+        {
+            { 0.0015f, 0.0005f, 0.0139f }, { 0.1293f, 0.0473f, 0.2908f }, { 0.3415f, 0.0623f, 0.4294f },
+            { 0.5409f, 0.1347f, 0.4151f }, { 0.7357f, 0.2159f, 0.3302f }, { 0.8943f, 0.3534f, 0.1936f },
+            { 0.9784f, 0.5579f, 0.0349f }, { 0.9746f, 0.7977f, 0.2063f }, { 0.9884f, 0.9984f, 0.6449f },
+        };
+        var rng = new Random(4);
+        var pixels = new byte[30 * 20 * 3];
+        rng.NextBytes(pixels);
+        var image = new RgbImage(30, 20, pixels);
+        var values = Enumerable.Range(0, 600).Select(_ => rng.NextSingle() * 5f).ToArray();
+        float max = values.Max();
+        var blended = HeatmapOverlay.Blend(image, new FloatMatrix(20, 30, values), 0.7f);
+        for (int i = 0; i < 600; i++)
+        {
+            double sv = values[i] / max, t = sv * 8, a = 0.7 * sv;
+            int k = Math.Min((int)t, 7);
+            for (int c = 0; c < 3; c++)
+            {
+                double heat = inferno[k, c] + (t - k) * (inferno[k + 1, c] - inferno[k, c]);
+                double expected = pixels[3 * i + c] * (1 - a) + 255 * heat * a;
+                Assert.InRange(blended.Pixels[3 * i + c], expected - 1, expected + 1);
+            }
+        }
+    }
+
+    [Fact]
     public void Render_Map_ScaledToPeakInInferno()
     {
         var rendered = HeatmapOverlay.Render(new FloatMatrix(1, 3, [0f, 1f, 2f]));
