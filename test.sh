@@ -8,6 +8,17 @@ configuration=${CONFIGURATION:-Release}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Optional test dependencies from Debian's packages (headless Chromium renders the HTML report).
+# Installed when this runs as root with apt-get (CI, fresh machines); otherwise those tests are
+# skipped with their reason. REPLENS_NO_INSTALL=1 turns this off.
+if [ "${REPLENS_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if ! command -v chromium >/dev/null; then
+    echo "installing test dependencies (chromium) ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+      || echo "could not install chromium; the report-rendering test will be skipped"
+  fi
+fi
+
 dotnet build Plugins.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; echo "build failed"; exit 1; }
 dotnet test Plugins.sln -c "$configuration" --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
