@@ -8,6 +8,7 @@ using RepLens.Abstractions;
 using RepLens.Onnx.Extraction;
 using RepLens.Onnx.Graph;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 using RepLens.Onnx.Layers;
 
 namespace RepLens.Onnx;

@@ -7,6 +7,7 @@ using Microsoft.ML.Transforms.Image;
 using RepLens.Abstractions;
 using RepLens.Onnx;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 
 namespace RepLens.Benchmarks;
 
@@ -281,7 +282,7 @@ internal static class ExtractionBenchmark
     /// <summary>Decode + torchvision-exact resize and crop, as planar 0–255 floats in the model's channel order.</summary>
     internal static float[] Pixels(string path, Preprocessing pre)
     {
-        var image = TorchvisionResize.ResizeAndCenterCrop(RgbImageDecoder.Decode(path), pre.ResizeShorterSide, pre.CropHeight, pre.CropWidth, pre.Interpolation);
+        var image = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(path), pre.ResizeShorterSide, pre.CropHeight, pre.CropWidth, pre.Interpolation);
         int n = image.Width * image.Height;
         var result = new float[3 * n];
         for (int i = 0; i < n; i++)
