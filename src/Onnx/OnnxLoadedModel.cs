@@ -8,6 +8,7 @@ using RepLens.Abstractions;
 using RepLens.Onnx.Extraction;
 using RepLens.Onnx.Graph;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 using RepLens.Onnx.Layers;
 
 namespace RepLens.Onnx;
@@ -279,16 +280,21 @@ public sealed class OnnxLoadedModel : ILoadedModel
     private static ILayerNamingStrategy ChooseNaming(OnnxModelSettings settings, PluginOptions options, OnnxGraph graph)
     {
         var requested = options.GetString("naming");
+        var unscoped = settings.UnscopedNaming;
         switch (requested)
         {
             case null or "auto":
-                return settings.Naming ?? (ModulePathNaming.Applies(graph) ? ModulePathNaming.Instance : NodeNameNaming.Instance);
+                if (settings.Naming is not null) return settings.Naming;
+                if (ModulePathNaming.Applies(graph)) return ModulePathNaming.Instance;
+                return unscoped is not null && unscoped.CanName(graph) ? unscoped : NodeNameNaming.Instance;
             case "module-path":
                 return ModulePathNaming.Instance;
             case "node-name":
                 return NodeNameNaming.Instance;
             default:
-                throw new ConfigurationErrorException($"{options.Path}.naming", $"'{requested}' is not a naming; expected auto, module-path or node-name.");
+                if (unscoped is not null && requested == unscoped.Id) return unscoped;
+                throw new ConfigurationErrorException($"{options.Path}.naming",
+                    $"'{requested}' is not a naming; expected auto, module-path, node-name{(unscoped is null ? "" : " or " + unscoped.Id)}.");
         }
     }
 

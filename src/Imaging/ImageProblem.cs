@@ -1,4 +1,4 @@
-namespace RepLens.Onnx.Images;
+namespace RepLens.Imaging;
 
 /// <summary>An image that cannot be used.</summary>
 /// <param name="Index">Position of the image in the list checked.</param>

@@ -1,6 +1,6 @@
 using RepLens.Abstractions;
 
-namespace RepLens.Onnx.Images;
+namespace RepLens.Imaging;
 
 /// <summary>
 /// torchvision's <c>Resize(size)</c> followed by <c>CenterCrop(crop)</c> on a PIL image, reproduced

@@ -1,18 +1,19 @@
+using RepLens.Abstractions;
+
 namespace RepLens.Plugins.Saliency;
 
 /// <summary>
-/// An RGB image in memory as three row-major (Height × Width) float planes with values in [0, 1] —
-/// the input of <see cref="IttiKochSaliency"/>. Made by <see cref="SaliencyImageIO"/> from a file or
-/// encoded bytes, or by the caller from pixels it already has (<see cref="FromRgb24"/>,
-/// <see cref="FromRgba32"/>): the distractor builder edits images in memory and never writes them
-/// before computing their saliency.
+/// An RGB image as three row-major (Height × Width) float planes with values in [0, 1] — the input of
+/// <see cref="IttiKochSaliency"/>. Made from the 8-bit images RepLens decodes
+/// (<see cref="FromRgbImage"/>: <c>RepLens.Imaging.ImageDecoder</c> for files, or an image the caller
+/// edited in memory), or filled by the caller (synthetic stimuli).
 /// </summary>
-public sealed class RgbImage
+public sealed class ColorPlanes
 {
     /// <summary>A black image.</summary>
     /// <param name="width">Width in pixels (≥ 1).</param>
     /// <param name="height">Height in pixels (≥ 1).</param>
-    public RgbImage(int width, int height)
+    public ColorPlanes(int width, int height)
         : this(width, height, new float[Size(width, height)], new float[Size(width, height)], new float[Size(width, height)])
     {
     }
@@ -23,7 +24,7 @@ public sealed class RgbImage
     /// <param name="red">Height × Width red values in [0, 1], row-major.</param>
     /// <param name="green">Green values.</param>
     /// <param name="blue">Blue values.</param>
-    public RgbImage(int width, int height, float[] red, float[] green, float[] blue)
+    public ColorPlanes(int width, int height, float[] red, float[] green, float[] blue)
     {
         ArgumentNullException.ThrowIfNull(red);
         ArgumentNullException.ThrowIfNull(green);
@@ -54,15 +55,23 @@ public sealed class RgbImage
     /// <summary>Blue plane, row-major, values in [0, 1].</summary>
     public float[] Blue { get; }
 
+    /// <summary>From an 8-bit RGB image: each value v becomes v / 255.</summary>
+    /// <param name="image">The image (e.g. from <c>RepLens.Imaging.ImageDecoder.Decode</c>).</param>
+    public static ColorPlanes FromRgbImage(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return FromRgb24(image.Pixels, image.Width, image.Height);
+    }
+
     /// <summary>From 8-bit interleaved R, G, B bytes (3 per pixel, row-major, no row padding).</summary>
     /// <param name="rgb">Width × Height × 3 bytes.</param>
     /// <param name="width">Width in pixels.</param>
     /// <param name="height">Height in pixels.</param>
-    public static RgbImage FromRgb24(ReadOnlySpan<byte> rgb, int width, int height)
+    public static ColorPlanes FromRgb24(ReadOnlySpan<byte> rgb, int width, int height)
     {
         int n = Size(width, height);
         if (rgb.Length != 3 * n) throw new ArgumentException($"A {width} × {height} RGB image has {3 * n} bytes; got {rgb.Length}.", nameof(rgb));
-        var img = new RgbImage(width, height);
+        var img = new ColorPlanes(width, height);
         for (int i = 0; i < n; i++)
         {
             img.Red[i] = rgb[3 * i] / 255f;
@@ -72,56 +81,21 @@ public sealed class RgbImage
         return img;
     }
 
-    /// <summary>
-    /// From 8-bit interleaved R, G, B, A bytes with straight (not premultiplied) alpha, composited over
-    /// <paramref name="background"/>.
-    /// </summary>
-    /// <param name="rgba">Width × Height × 4 bytes.</param>
-    /// <param name="width">Width in pixels.</param>
-    /// <param name="height">Height in pixels.</param>
-    /// <param name="background">What transparent pixels are composited over.</param>
-    public static RgbImage FromRgba32(ReadOnlySpan<byte> rgba, int width, int height, AlphaBackground background = AlphaBackground.Black)
-    {
-        int n = Size(width, height);
-        if (rgba.Length != 4 * n) throw new ArgumentException($"A {width} × {height} RGBA image has {4 * n} bytes; got {rgba.Length}.", nameof(rgba));
-        var img = new RgbImage(width, height);
-        float bg = background == AlphaBackground.White ? 1f : 0f;
-        for (int i = 0; i < n; i++)
-        {
-            byte a = rgba[4 * i + 3];
-            if (a == 255)
-            {
-                img.Red[i] = rgba[4 * i] / 255f;
-                img.Green[i] = rgba[4 * i + 1] / 255f;
-                img.Blue[i] = rgba[4 * i + 2] / 255f;
-            }
-            else
-            {
-                float al = a / 255f, rest = (1f - al) * bg;
-                img.Red[i] = rgba[4 * i] / 255f * al + rest;
-                img.Green[i] = rgba[4 * i + 1] / 255f * al + rest;
-                img.Blue[i] = rgba[4 * i + 2] / 255f * al + rest;
-            }
-        }
-        return img;
-    }
-
-    /// <summary>Interleaved 8-bit R, G, B, A (alpha 255) bytes, values rounded and clamped to [0, 255].</summary>
-    public byte[] ToRgba32()
+    /// <summary>The 8-bit RGB image, values rounded and clamped to [0, 255].</summary>
+    public RgbImage ToRgbImage()
     {
         int n = Width * Height;
-        var bytes = new byte[4 * n];
+        var bytes = new byte[3 * n];
         for (int i = 0; i < n; i++)
         {
-            bytes[4 * i] = ToByte(Red[i]);
-            bytes[4 * i + 1] = ToByte(Green[i]);
-            bytes[4 * i + 2] = ToByte(Blue[i]);
-            bytes[4 * i + 3] = 255;
+            bytes[3 * i] = ToByte(Red[i]);
+            bytes[3 * i + 1] = ToByte(Green[i]);
+            bytes[3 * i + 2] = ToByte(Blue[i]);
         }
-        return bytes;
+        return new RgbImage(Width, Height, bytes);
     }
 
-    internal static byte ToByte(float v) => v >= 1f ? (byte)255 : v > 0f ? (byte)MathF.Round(v * 255f) : (byte)0;
+    private static byte ToByte(float v) => v >= 1f ? (byte)255 : v > 0f ? (byte)MathF.Round(v * 255f) : (byte)0;
 
     private static int Size(int width, int height)
     {

@@ -1,4 +1,4 @@
-namespace RepLens.Onnx.Images;
+namespace RepLens.Abstractions;
 
 /// <summary>An 8-bit RGB image, pixels interleaved row by row (R, G, B, R, G, B, …).</summary>
 public sealed class RgbImage

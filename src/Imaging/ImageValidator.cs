@@ -1,4 +1,4 @@
-namespace RepLens.Onnx.Images;
+namespace RepLens.Imaging;
 
 /// <summary>
 /// Decodes every image once, before extraction, so that the host can stop on, or skip, the stimuli
@@ -20,7 +20,7 @@ public static class ImageValidator
             try
             {
                 if (string.IsNullOrWhiteSpace(path)) throw new InvalidDataException($"Stimulus {i + 1} has an empty image path.");
-                RgbImageDecoder.Decode(path);
+                ImageDecoder.Decode(path);
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
             {
