@@ -23,6 +23,7 @@ internal static class ReplensCli
         root.Subcommands.Add(NoiseCeilingCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SelectivityCommand.Create());
+        root.Subcommands.Add(ReceptiveFieldsCommand.Create());
         return root;
     }
 
