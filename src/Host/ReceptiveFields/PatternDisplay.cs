@@ -4,10 +4,13 @@ using RepLens.Host.Figures;
 namespace RepLens.Host.ReceptiveFields;
 
 /// <summary>
-/// Turns patterns (in the network's input space) into images: de-normalised with the model's
-/// preprocessing (value × std + mean per channel, then ÷ pixel scale: 0–255 pixel units), channels in RGB
-/// order, reduced by box averaging to at most <see cref="MaxTileSide"/> pixels a side; then shown with a
-/// fixed display range or stretched per tile.
+/// Turns patterns (in the network's input space) into images, de-normalised with the model's preprocessing:
+/// per channel, pattern × std gives the deviation from the mean colour and + mean the pixel value, ÷ pixel
+/// scale in 0–255 pixel units, channels in RGB order; tiles are reduced by box averaging to at most
+/// <see cref="MaxTileSide"/> pixels a side. Both displays show each channel over a window centred on its mean
+/// (the mean colour is mid-grey): <see cref="RenderFixed"/> with one half-width M for every tile of a sweep,
+/// so that tiles compare in magnitude; <see cref="RenderStretched"/> with each tile's own largest deviation,
+/// which is the same for every c when the pattern scales with c.
 /// </summary>
 internal sealed class PatternDisplay
 {
@@ -42,38 +45,48 @@ internal sealed class PatternDisplay
 
     public int TileWidth { get; }
 
-    /// <summary>A pattern de-normalised (RGB planes, pixel units) and reduced, with the range of its full-resolution values.</summary>
-    public sealed record DisplayTile(float[] Planes, float Min, float Max);
+    /// <summary>
+    /// A pattern de-normalised and reduced: per RGB plane the deviation from the mean colour (pattern × std, pixel
+    /// units), the mean colour (pixel units), and the largest absolute deviation at full resolution.
+    /// </summary>
+    public sealed record DisplayTile(float[] Deviation, float[] MeanColour, float MaxDeviation);
 
-    /// <summary>The smallest and largest de-normalised value of a pattern.</summary>
-    public (float Min, float Max) Range(ReadOnlySpan<float> pattern)
+    /// <summary>
+    /// Statistics of a pattern as an image: smallest and largest pixel value (0–255 units), how many values fall
+    /// outside 0–255, and the largest absolute deviation from the mean colour.
+    /// </summary>
+    public (float Min, float Max, int Clipped, float MaxDeviation) Measure(ReadOnlySpan<float> pattern)
     {
-        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
-        int plane = _height * _width;
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity, largest = 0;
+        int clipped = 0, plane = _height * _width;
         for (int c = 0; c < 3; c++)
         {
-            float std = _std[c], mean = _mean[c];
+            float std = _std[c] / _scale, mean = _mean[c] / _scale;
             foreach (var p in pattern.Slice(c * plane, plane))
             {
-                float v = (p * std + mean) / _scale;
+                float d = p * std, v = d + mean;
+                largest = Math.Max(largest, Math.Abs(d));
                 if (v < lo) lo = v;
                 if (v > hi) hi = v;
+                if (v < 0 || v > 255) clipped++;
             }
         }
-        return (lo, hi);
+        return (lo, hi, clipped, largest);
     }
 
     public DisplayTile Make(ReadOnlySpan<float> pattern)
     {
-        var (lo, hi) = Range(pattern);
         int plane = _height * _width, tile = TileHeight * TileWidth;
-        var planes = new float[3 * tile];
-        float area = Factor * Factor;
+        var deviation = new float[3 * tile];
+        var meanColour = new float[3];
+        float area = Factor * Factor, largest = 0;
         for (int c = 0; c < 3; c++)
         {
             int target = _bgr ? 2 - c : c;
-            float std = _std[c], mean = _mean[c];
+            float std = _std[c] / _scale;
+            meanColour[target] = _mean[c] / _scale;
             var source = pattern.Slice(c * plane, plane);
+            foreach (var p in source) largest = Math.Max(largest, Math.Abs(p * std));
             for (int i = 0; i < TileHeight; i++)
                 for (int j = 0; j < TileWidth; j++)
                 {
@@ -81,28 +94,31 @@ internal sealed class PatternDisplay
                     for (int a = 0; a < Factor; a++)
                         for (int b = 0; b < Factor; b++)
                             sum += source[(i * Factor + a) * _width + j * Factor + b];
-                    planes[target * tile + i * TileWidth + j] = (sum / area * std + mean) / _scale;
+                    deviation[target * tile + i * TileWidth + j] = sum / area * std;
                 }
         }
-        return new DisplayTile(planes, lo, hi);
+        return new DisplayTile(deviation, meanColour, largest);
     }
 
-    /// <summary>The tile as RGB bytes, with [<paramref name="lo"/>, <paramref name="hi"/>] mapped linearly to 0–255 (clipped); a flat range shows mid-grey.</summary>
-    public ImageGrid.Tile Render(DisplayTile tile, float lo, float hi, string? caption)
+    /// <summary>Each channel over the fixed window mean ± <paramref name="halfWidth"/> (pixel units) → black–white; mid-grey = the mean colour.</summary>
+    public ImageGrid.Tile RenderFixed(DisplayTile tile, float halfWidth, string? caption) => Render(tile, halfWidth, caption);
+
+    /// <summary>Each channel over the window mean ± the tile's own largest deviation: the tile's extreme value reaches black or white.</summary>
+    public ImageGrid.Tile RenderStretched(DisplayTile tile, string? caption) => Render(tile, tile.MaxDeviation, caption);
+
+    private ImageGrid.Tile Render(DisplayTile tile, float halfWidth, string? caption)
+    {
+        float gain = halfWidth > 0 ? 127.5f / halfWidth : 0f;
+        return Render(tile, caption, (_, d) => 127.5f + d * gain);
+    }
+
+    private ImageGrid.Tile Render(DisplayTile tile, string? caption, Func<int, float, float> map)
     {
         int n = TileHeight * TileWidth;
         var rgb = new byte[3 * n];
-        float span = hi - lo;
-        bool flat = !(span > 1e-12f * Math.Max(1f, Math.Max(Math.Abs(lo), Math.Abs(hi))));
         for (int c = 0; c < 3; c++)
             for (int i = 0; i < n; i++)
-            {
-                float v = flat ? 127.5f : (tile.Planes[c * n + i] - lo) / span * 255f;
-                rgb[3 * i + c] = (byte)Math.Clamp(MathF.Round(v), 0, 255);
-            }
+                rgb[3 * i + c] = (byte)Math.Clamp(MathF.Round(map(c, tile.Deviation[c * n + i])), 0, 255);
         return new ImageGrid.Tile(rgb, TileWidth, TileHeight, caption);
     }
-
-    /// <summary>The tile stretched to its own range.</summary>
-    public ImageGrid.Tile RenderStretched(DisplayTile tile, string? caption) => Render(tile, tile.Min, tile.Max, caption);
 }

@@ -23,16 +23,16 @@ internal sealed class ReceptiveFieldFigures(ReceptiveFieldOptions options, strin
         var layer = runs[0].Layer;
         int shown = runs[0].Tiles.GetLength(0), k = options.Constants.Count, n = models.Count;
         if (shown == 0) return;
-        float lo = runs.Min(r => r.Min), hi = runs.Max(r => r.Max);
         var display = displays[0];
         int cell = display.TileWidth >= MinCell ? display.TileWidth : display.TileWidth * (int)Math.Ceiling(MinCell / (double)display.TileWidth);
         string stem = (n == 1 ? LayerDescription.MakeSafe(models[0]) : $"{LayerDescription.MakeSafe(models[0])}_vs_{LayerDescription.MakeSafe(models[1])}") + "_" + layer.SafeName;
         string who = n == 1 ? models[0] : $"{models[0]} (left) vs {models[1]} (right)";
         string biasText = options.Bias == BackProjectionBias.None ? "biases left out" : "biases included";
         string more = runs[0].Units.Count > shown ? $"; first {shown} of {runs[0].Units.Count} units" : "";
+        float halfWidth = runs.Max(r => r.MaxDeviation);
         string fixedNote = string.Create(CultureInfo.InvariantCulture,
-            $"Fixed display range for the whole sweep: de-normalised pixel values [{lo:G4}, {hi:G4}] → black–white, the same for every tile{(n == 2 ? " of both networks" : "")}.");
-        const string tileNote = "Per-tile scaling: each tile stretched from its own minimum to its own maximum (shape only; magnitudes are not comparable).";
+            $"Fixed display range for the whole sweep: de-normalised (× std + mean), each channel shown over mean ± {halfWidth:G3} (pixel units) for every tile{(n == 2 ? " of both networks" : "")}; mid-grey = mean colour.");
+        const string tileNote = "Per-tile scaling: de-normalised, each tile shown over mean ± its own largest deviation (shape only; magnitudes do not compare across tiles).";
         string Caption(int u) => runs[0].Plan.LayerShape.Count == 3 ? $"ch {runs[0].Units[u].Channel} ({runs[0].Units[u].Y},{runs[0].Units[u].X})" : $"unit {runs[0].Units[u].Channel}";
 
         foreach (var (mode, note) in new[] { ("fixed", fixedNote), ("tile", tileNote) })
@@ -40,7 +40,7 @@ internal sealed class ReceptiveFieldFigures(ReceptiveFieldOptions options, strin
             ImageGrid.Tile Render(int m, int u, int ki, string? caption)
             {
                 var tile = runs[m].Tiles[u, ki]!;
-                return mode == "fixed" ? displays[m].Render(tile, lo, hi, caption) : displays[m].RenderStretched(tile, caption);
+                return mode == "fixed" ? displays[m].RenderFixed(tile, halfWidth, caption) : displays[m].RenderStretched(tile, caption);
             }
 
             // One tile per unit for each constant.

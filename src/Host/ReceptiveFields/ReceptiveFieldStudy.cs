@@ -51,6 +51,9 @@ internal sealed class ReceptiveFieldStudy(ReceptiveFieldOptions options, RsaDevi
         public PatternDisplay.DisplayTile?[,] Tiles { get; } = new PatternDisplay.DisplayTile?[Math.Min(shown, units.Count), constants];
         public float Min { get; set; } = float.PositiveInfinity;
         public float Max { get; set; } = float.NegativeInfinity;
+        public long Clipped { get; set; }
+        public float MaxDeviation { get; set; }
+        public long Values { get; set; }
         public double Homogeneity { get; set; }
         public int ZeroPatterns { get; set; }
         public ForwardValidation.LayerSummary? Validation { get; set; }
@@ -203,9 +206,12 @@ internal sealed class ReceptiveFieldStudy(ReceptiveFieldOptions options, RsaDevi
                         int index = start + i, u = index / k, ki = index % k;
                         var row = patterns.Slice(i * length, length);
                         writer.AppendRow(row);
-                        var (lo, hi) = display.Range(row);
+                        var (lo, hi, clipped, deviation) = display.Measure(row);
+                        run.MaxDeviation = Math.Max(run.MaxDeviation, deviation);
                         run.Min = Math.Min(run.Min, lo);
                         run.Max = Math.Max(run.Max, hi);
+                        run.Clipped += clipped;
+                        run.Values += row.Length;
                         if (ki == 0) Homogeneity(row, (float)options.Constants[0], first, run, start: true);
                         else Homogeneity(row, (float)options.Constants[ki], first, run, start: false);
                         if (u < run.Tiles.GetLength(0)) run.Tiles[u, ki] = display.Make(row);
@@ -334,16 +340,18 @@ internal sealed class ReceptiveFieldStudy(ReceptiveFieldOptions options, RsaDevi
         s["patterns"] = "patterns.npy: (units × constants × C × H × W) float32 in the network's input space (what the ONNX input receives, after normalisation); " +
             "its first axis is the row of units.csv, its second the index of constants.csv";
         s["homogeneity (beside the sweep figures)"] = HomogeneityNote(runs.SelectMany(r => r).ToList());
-        s["figures: *_fixed.png"] = "one fixed display range for the whole sweep: every tile of a layer (all units, all constants" + (models.Count == 2 ? ", both networks" : "") +
-            ") maps the same de-normalised pixel range [lo, hi] linearly to black–white";
-        s["figures: *_tile.png"] = "per-tile scaling: each tile stretched from its own minimum to its own maximum (shape only, no magnitude)";
-        s["de-normalisation"] = "pattern × std + mean of the model's preprocessing, ÷ pixel scale (0–255 pixel units), shown as RGB; tiles reduced by box averaging to at most " +
+        s["figures: *_fixed.png"] = "one fixed display range for the whole sweep: each channel of the de-normalised pattern shown over the window mean ± M → black–white, " +
+            "with one M for every tile of a layer (all units, all constants" + (models.Count == 2 ? ", both networks" : "") + "): the largest deviation from the mean colour among them; " +
+            "mid-grey is the mean colour; magnitudes compare across tiles";
+        s["figures: *_tile.png"] = "per-tile scaling: the same window with each tile's own largest deviation as M, so every tile reaches black or white; " +
+            "shape only, magnitudes do not compare across tiles";
+        s["de-normalisation"] = "with the model's preprocessing: pattern × std + mean per channel, ÷ pixel scale (0–255 pixel units), shown as RGB; tiles reduced by box averaging to at most " +
             $"{PatternDisplay.MaxTileSide} pixels a side; grids show the first {options.MaxTiles} units of each layer";
-        for (int li = 0; li < runs[0].Count; li++)
-        {
-            float lo = runs.Min(r => r[li].Min), hi = runs.Max(r => r[li].Max);
-            s[$"display range {runs[0][li].Layer.Name}"] = string.Create(inv, $"[{lo:G5}, {hi:G5}] pixel units ({runs[0][li].Units.Count} units × {options.Constants.Count} constants)");
-        }
+        for (int m = 0; m < models.Count; m++)
+            foreach (var run in runs[m])
+                s[$"pixel range {models[m].Name} {run.Layer.Name}"] = string.Create(inv,
+                    $"[{run.Min:0.##}, {run.Max:0.##}] in 0–255 units as an input image, over {run.Units.Count} units × {options.Constants.Count} constants " +
+                    $"({(double)run.Clipped / Math.Max(1, run.Values):P2} of values outside 0–255); largest deviation from the mean colour M = {run.MaxDeviation:G4}");
         if (options.Validate)
         {
             s["forward validation"] = "every pattern fed forward from the network's input through the extraction pipeline (ONNX Runtime); response = each channel's activation summed over " +
