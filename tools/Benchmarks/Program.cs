@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["extraction"] = ExtractionBenchmark.Run,
     ["resize"] = ExtractionBenchmark.RunResizeComparison,
     ["extraction-memory"] = ExtractionBenchmark.RunMemory,
+    ["receptive-fields"] = ReceptiveFieldBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

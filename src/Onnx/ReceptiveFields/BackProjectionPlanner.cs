@@ -268,6 +268,9 @@ internal static class BackProjectionPlanner
 
         internal (float[] Values, long[] Dims) Read(string name, string what)
         {
+            // Exporters share identical weights (e.g. zero biases) through Identity nodes.
+            for (int hops = 0; hops < 16 && !_initializers.ContainsKey(name) && network.Graph.Producer(name) is { OpType: "Identity" } identity; hops++)
+                name = identity.Inputs[0];
             if (!_initializers.TryGetValue(name, out var tensor))
             {
                 var producer = network.Graph.Producer(name);

@@ -22,6 +22,7 @@ public sealed class BackProjector : IDisposable
 
     private readonly Device _device;
     private readonly Tensor?[] _weights;
+    private readonly Tensor?[] _flipped;
     private readonly Tensor?[] _biases;
     private readonly Tensor?[] _scales;
     private readonly Tensor?[] _poolKernels;
@@ -43,6 +44,7 @@ public sealed class BackProjector : IDisposable
         _layerLength = plan.LayerShape.Aggregate(1, (a, d) => checked(a * d));
         int n = plan.Steps.Count;
         _weights = new Tensor?[n];
+        _flipped = new Tensor?[n];
         _biases = new Tensor?[n];
         _scales = new Tensor?[n];
         _poolKernels = new Tensor?[n];
@@ -55,6 +57,7 @@ public sealed class BackProjector : IDisposable
                 {
                     case BackProjectionRule.TransposedConvolution:
                         _weights[s] = Upload(step.Weights ?? throw Missing(step, "weights"), step.WeightShape!.Select(d => (long)d).ToArray());
+                        if (IsCorrelation(step)) _flipped[s] = _weights[s]!.flip(2, 3).transpose(0, 1).contiguous().DetachFromDisposeScope();
                         if (bias == BackProjectionBias.Include && step.Bias is not null)
                             _biases[s] = Upload(step.Bias, ChannelShape(step.OutputShape));
                         break;
@@ -213,18 +216,37 @@ public sealed class BackProjector : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var t in _weights.Concat(_biases).Concat(_scales).Concat(_poolKernels)) t?.Dispose();
+        foreach (var t in _weights.Concat(_flipped).Concat(_biases).Concat(_scales).Concat(_poolKernels)) t?.Dispose();
     }
 
     private Tensor TransposedConvolution(int s, BackProjectionStep step, Tensor g)
     {
         var w = step.Window!;
         using var biased = _biases[s] is { } bias ? g + bias : g.alias();
+        if (_flipped[s] is { } flipped)
+        {
+            // Stride 1, one group: the transposed convolution is a correlation with the flipped, transposed kernel
+            // (libtorch's forward convolution kernels are faster), padded so that output index i is input index i:
+            // top/left by span − 1 − pad, bottom/right by whatever makes the output the input's size.
+            var input = step.InputShapes[0];
+            long top = w.SpanY - 1 - w.PadTop, left = w.SpanX - 1 - w.PadLeft;
+            long bottom = input[1] - step.OutputShape[1] + w.SpanY - 1 - top, right = input[2] - step.OutputShape[2] + w.SpanX - 1 - left;
+            var strides = new long[] { 1, 1 };
+            var dilation = new long[] { w.DilationY, w.DilationX };
+            if (top == bottom && left == right)
+                return nn.functional.conv2d(biased, flipped, null, strides: strides, padding: new[] { top, left }, dilation: dilation);
+            using var padded = nn.functional.pad(biased, new[] { left, right, top, bottom }, PaddingModes.Constant, 0);
+            return nn.functional.conv2d(padded, flipped, null, strides: strides, padding: new long[] { 0, 0 }, dilation: dilation);
+        }
         using var full = nn.functional.conv_transpose2d(biased, _weights[s]!, null,
             strides: new long[] { w.StrideY, w.StrideX }, padding: new long[] { 0, 0 }, output_padding: new long[] { 0, 0 },
             groups: step.Groups, dilation: new long[] { w.DilationY, w.DilationX });
-        return CropOrPad(full, w, step.InputShapes[0]);
+        return CropOrPad(full, w.PadTop, w.PadLeft, step.InputShapes[0]);
     }
+
+    /// <summary>Whether a convolution's transposed convolution runs as a plain correlation: stride 1, one group, padding no larger than the kernel's span.</summary>
+    private static bool IsCorrelation(BackProjectionStep step) =>
+        step.Window is { StrideY: 1, StrideX: 1 } w && step.Groups == 1 && w.PadTop <= w.SpanY - 1 && w.PadLeft <= w.SpanX - 1;
 
     private Tensor Upsample(int s, BackProjectionStep step, Tensor g)
     {
@@ -233,17 +255,17 @@ public sealed class BackProjector : IDisposable
             ? nn.functional.conv_transpose2d(g, kernel, null, strides: new long[] { w.StrideY, w.StrideX }, padding: new long[] { 0, 0 },
                 output_padding: new long[] { 0, 0 }, groups: step.OutputShape[0], dilation: new long[] { w.DilationY, w.DilationX })
             : g.repeat_interleave(w.KernelHeight, 2).repeat_interleave(w.KernelWidth, 3);
-        var cropped = CropOrPad(full, w, step.InputShapes[0]);
+        var cropped = CropOrPad(full, w.PadTop, w.PadLeft, step.InputShapes[0]);
         if (step.Divisor == 1f) return cropped;
         using (cropped) return cropped / step.Divisor;
     }
 
-    /// <summary>Rows and columns of the full transposed output that are the input's: index i of the input is index i + pad of the full map.</summary>
-    private static Tensor CropOrPad(Tensor full, SlidingWindow w, IReadOnlyList<int> inputShape)
+    /// <summary>The rows and columns of <paramref name="full"/> that are the input's: index i of the input is index i + offset of the full map; zeros where the full map ends early.</summary>
+    private static Tensor CropOrPad(Tensor full, int offsetTop, int offsetLeft, IReadOnlyList<int> inputShape)
     {
         long fullH = full.shape[2], fullW = full.shape[3];
-        long top = -w.PadTop, bottom = inputShape[1] + w.PadTop - fullH;
-        long left = -w.PadLeft, right = inputShape[2] + w.PadLeft - fullW;
+        long top = -offsetTop, bottom = inputShape[1] + offsetTop - fullH;
+        long left = -offsetLeft, right = inputShape[2] + offsetLeft - fullW;
         if (top == 0 && bottom == 0 && left == 0 && right == 0) return full.alias();
         return nn.functional.pad(full, new[] { left, right, top, bottom }, PaddingModes.Constant, 0);
     }

@@ -73,6 +73,9 @@ public sealed class BackProjectorTests
     [InlineData(2, 1, 2, 0, 1, 1)]   // stride 2, asymmetric padding (top 2, left 0)
     [InlineData(1, 2, 1, 2, 2, 1)]   // dilation 2, groups 2
     [InlineData(2, 2, 0, 3, 4, 4)]   // stride and dilation 2, depthwise, padding past the kernel
+    [InlineData(1, 2, 0, 3, 1, 5)]   // stride 1 (run as a correlation), dilation 2, asymmetric padding
+    [InlineData(1, 1, 2, 0, 1, 6)]   // stride 1, padding 2 above and below, 0 left and 1 right
+    [InlineData(1, 1, 3, 1, 1, 7)]   // stride 1, padding wider than the kernel (run as a transposed convolution)
     public void Project_Convolution_MatchesTheNaiveLoop(int stride, int dilation, int padTop, int padLeft, int groups, int seed)
     {
         const int cin = 4, cout = 4, h = 9, wd = 8, k = 3;
