@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["saliency"] = SaliencyBenchmark.Run,
     ["semantics"] = SemanticsBenchmark.Run,
     ["semantics-fixture"] = SemanticsBenchmark.WriteFixture,
+    ["receptive-fields"] = ReceptiveFieldBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -25,6 +25,7 @@ internal static class ReplensCli
         root.Subcommands.Add(SelectivityCommand.Create());
         root.Subcommands.Add(SaliencyCommand.Create());
         root.Subcommands.Add(SemanticsCommand.Create());
+        root.Subcommands.Add(ReceptiveFieldsCommand.Create());
         return root;
     }
 
