@@ -1,4 +1,5 @@
 using System.Numerics;
+using RepLens.Abstractions;
 
 namespace RepLens.Plugins.Saliency;
 
@@ -58,7 +59,7 @@ public sealed class IttiKochSaliency
 
     /// <summary>The saliency map at the image's size (Height × Width).</summary>
     /// <param name="image">The image.</param>
-    public SaliencyMap Compute(RgbImage image)
+    public SaliencyMap Compute(ColorPlanes image)
     {
         ArgumentNullException.ThrowIfNull(image);
         return Compute(image, image.Width, image.Height);
@@ -67,12 +68,12 @@ public sealed class IttiKochSaliency
     /// <summary>
     /// The saliency map sampled directly on a (<paramref name="height"/> × <paramref name="width"/>) grid
     /// covering the image — one interpolation from the model's coarse map, e.g. the 224 × 224 maps of the
-    /// saliency RDM. Equals <see cref="Compute(RgbImage)"/> when the size is the image's.
+    /// saliency RDM. Equals <see cref="Compute(ColorPlanes)"/> when the size is the image's.
     /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="width">Output width.</param>
     /// <param name="height">Output height.</param>
-    public SaliencyMap Compute(RgbImage image, int width, int height)
+    public SaliencyMap Compute(ColorPlanes image, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (width < 1 || height < 1)
@@ -84,15 +85,25 @@ public sealed class IttiKochSaliency
         return output.ToMap();
     }
 
+    /// <summary>The saliency map of an 8-bit image (as decoded by <c>RepLens.Imaging.ImageDecoder</c>) at its size.</summary>
+    /// <param name="image">The image.</param>
+    public SaliencyMap Compute(RgbImage image) => Compute(ColorPlanes.FromRgbImage(image));
+
+    /// <summary>The saliency map of an 8-bit image sampled on a (<paramref name="height"/> × <paramref name="width"/>) grid.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="width">Output width.</param>
+    /// <param name="height">Output height.</param>
+    public SaliencyMap Compute(RgbImage image, int width, int height) => Compute(ColorPlanes.FromRgbImage(image), width, height);
+
     /// <summary>The conspicuity maps and the coarse saliency map, at the conspicuity level.</summary>
     /// <param name="image">The image.</param>
-    public IttiKochMaps ComputeMaps(RgbImage image)
+    public IttiKochMaps ComputeMaps(ColorPlanes image)
     {
         ArgumentNullException.ThrowIfNull(image);
         return Run(image);
     }
 
-    private IttiKochMaps Run(RgbImage image)
+    private IttiKochMaps Run(ColorPlanes image)
     {
         CheckFinite(image);
         var o = Options;
@@ -192,7 +203,7 @@ public sealed class IttiKochSaliency
     }
 
     /// <summary>Intensity and the clamped broadly tuned opponent channels R − G and B − Y at full resolution.</summary>
-    internal static void ColorChannels(RgbImage image, float[] intensity, float[] rg, float[] by, float threshold)
+    internal static void ColorChannels(ColorPlanes image, float[] intensity, float[] rg, float[] by, float threshold)
     {
         var r = image.Red; var g = image.Green; var b = image.Blue;
         int n = intensity.Length, vc = Vector<float>.Count;
@@ -253,7 +264,7 @@ public sealed class IttiKochSaliency
         }
     }
 
-    private static void CheckFinite(RgbImage image)
+    private static void CheckFinite(ColorPlanes image)
     {
         foreach (var (name, plane) in new[] { ("red", image.Red), ("green", image.Green), ("blue", image.Blue) })
         {

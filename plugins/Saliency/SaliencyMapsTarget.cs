@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RepLens.Abstractions;
+using RepLens.Imaging;
 
 namespace RepLens.Plugins.Saliency;
 
@@ -81,10 +82,10 @@ public sealed class SaliencyMapsTarget : IRepresentationalTarget
             if (!hasPng && !hasNpy)
                 throw new FileNotFoundException($"no precomputed saliency map: neither '{png}' nor '{npy}' exists.", png);
             var path = hasPng ? png : npy;
-            var map = SaliencyImageIO.LoadMap(path);
+            var map = SaliencyMapFile.Read(path);
             if (expected is not null)
             {
-                var (ew, eh) = expected.FromImage ? SaliencyImageIO.ReadSize(stimulus.ImagePath) : (expected.Width, expected.Height);
+                var (ew, eh) = expected.FromImage ? ImageDecoder.ReadSize(stimulus.ImagePath) : (expected.Width, expected.Height);
                 if (map.Width != ew || map.Height != eh)
                 {
                     var what = expected.FromImage ? $"the size of its image '{stimulus.ImagePath}'" : "the size required by option expectedSize";

@@ -5,7 +5,8 @@ namespace RepLens.Plugins.Saliency;
 
 /// <summary>
 /// Entry type of the saliency plugin: registers the <c>itti-koch</c> target (built-in Itti–Koch
-/// saliency) and the <c>saliency-maps</c> target (precomputed maps).
+/// saliency), the <c>saliency-maps</c> target (precomputed maps) and the <c>onnx-saliency</c> target
+/// (a user's ONNX saliency model).
 /// </summary>
 public sealed class SaliencyPlugin : IRepLensPlugin
 {
@@ -13,5 +14,6 @@ public sealed class SaliencyPlugin : IRepLensPlugin
     public void ConfigureServices(IServiceCollection services) =>
         services
             .AddRepresentationalTarget<IttiKochTarget>("itti-koch")
-            .AddRepresentationalTarget<SaliencyMapsTarget>("saliency-maps");
+            .AddRepresentationalTarget<SaliencyMapsTarget>("saliency-maps")
+            .AddRepresentationalTarget<OnnxSaliencyTarget>("onnx-saliency");
 }

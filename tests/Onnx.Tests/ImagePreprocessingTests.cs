@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RepLens.Abstractions;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 using RepLens.TestSupport;
 using Xunit;
 using static RepLens.Onnx.Tests.OnnxFixtures;
@@ -22,7 +23,7 @@ public class ImagePreprocessingTests
     public void Decode_FixtureImage_MatchesPilConvertRgbExactly(string name)
     {
         var expected = Npy.Load(Repo.Fixture("onnx", "decoded", name + ".npy"));
-        var image = RgbImageDecoder.Decode(Image(name));
+        var image = ImageDecoder.Decode(Image(name));
         Assert.Equal(new[] { image.Height, image.Width, 3 }, expected.Shape);
         Assert.Equal(expected.Data, image.Pixels);
     }
@@ -32,7 +33,7 @@ public class ImagePreprocessingTests
     [InlineData("broken_text.png", "cannot be decoded")]
     public void Decode_BadFile_ThrowsNamingIt(string name, string reason)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => RgbImageDecoder.Decode(Image(name)));
+        var ex = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(Image(name)));
         Assert.Contains(Image(name), ex.Message);
         Assert.Contains(reason, ex.Message);
     }
@@ -88,7 +89,7 @@ public class ImagePreprocessingTests
         var kind = caseName.StartsWith("bilinear", StringComparison.Ordinal) ? ResizeInterpolation.Bilinear : ResizeInterpolation.Bicubic;
         var sizes = caseName[(kind == ResizeInterpolation.Bilinear ? 8 : 7)..].Split('_').Select(int.Parse).ToArray();
         var expected = Npy.Load(Repo.Fixture("onnx", "preprocess", $"{image}.{caseName}.npy"));
-        var actual = TorchvisionResize.ResizeAndCenterCrop(RgbImageDecoder.Decode(Image(image)), sizes[0], sizes[1], sizes[1], kind);
+        var actual = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(Image(image)), sizes[0], sizes[1], sizes[1], kind);
         Assert.Equal(expected.Data, actual.Pixels);
     }
 

@@ -1,3 +1,4 @@
+using RepLens.Imaging;
 using RepLens.Abstractions;
 using RepLens.TestSupport;
 using Xunit;
@@ -116,7 +117,7 @@ public class ModelFileTests
         using var plain = OnnxLoadedModel.Open(Model("identity_rgb_opset8.onnx"), settings with { InputAdapterPath = null });
         Assert.NotEqual(plain.Fingerprint, model.Fingerprint);
         var row = ReadColumn(model.Extract(Stimuli(new[] { Image("rgba.png") }), model.Layers, ExtractionOptions.Default), model.Layers[0].SafeName)[0];
-        var crop = Images.TorchvisionResize.ResizeAndCenterCrop(Images.RgbImageDecoder.Decode(Image("rgba.png")), 73, 64, 64, ResizeInterpolation.Bilinear);
+        var crop = RepLens.Imaging.TorchvisionResize.ResizeAndCenterCrop(RepLens.Imaging.ImageDecoder.Decode(Image("rgba.png")), 73, 64, 64, ResizeInterpolation.Bilinear);
         var mean = Npy.Load(Model("bgr_mean_adapter.mean.npy")).Floats();
         for (int c = 0; c < 3; c++)
             for (int i = 0; i < 64 * 64; i++)

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using RepLens.Abstractions;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 using Xunit;
 using static RepLens.Onnx.Tests.OnnxFixtures;
 
@@ -47,7 +48,7 @@ public class StimulusImageTransformerTests
         Assert.Equal(images.Count, direct.Count);
         for (int i = 0; i < images.Count; i++)
         {
-            var expected = TorchvisionResize.ResizeAndCenterCrop(RgbImageDecoder.Decode(Image(images[i])), 40, 32, 32, ResizeInterpolation.Bilinear).Pixels;
+            var expected = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(Image(images[i])), 40, 32, 32, ResizeInterpolation.Bilinear).Pixels;
             Assert.Equal(expected, direct[i]!.Where((_, k) => k % 4 != 3).ToArray());
             Assert.Equal(direct[i], prefetched[i]);
             if (i % 3 != 1) Assert.Equal(direct[i], skipping[i]);

@@ -1,4 +1,6 @@
 using RepLens.Abstractions.IO;
+using RepLens.Imaging;
+using RepLens.Plugins.Saliency;
 using RepLens.TestSupport;
 using Xunit;
 
@@ -8,6 +10,9 @@ namespace RepLens.Saliency.Tests;
 internal static class Fixtures
 {
     public static string Path(params string[] parts) => Repo.Fixture(["saliency", .. parts]);
+
+    /// <summary>An image file decoded by the shared decoder, as the saliency model's float planes.</summary>
+    public static ColorPlanes Image(string path) => ColorPlanes.FromRgbImage(ImageDecoder.Decode(path));
 
     public static NpyArray<float> Npy(string name) => RepLens.Abstractions.IO.Npy.ReadFloat32(Path(name));
 

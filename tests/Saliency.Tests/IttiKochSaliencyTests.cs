@@ -113,7 +113,7 @@ public class IttiKochSaliencyTests
     [Fact]
     public void Compute_SameImageTwiceAndOnManyThreads_IdenticalBytes()
     {
-        var img = SaliencyImageIO.Load(Fixtures.Path("oracle_image.png"));
+        var img = Fixtures.Image(Fixtures.Path("oracle_image.png"));
         var first = MemoryMarshal.AsBytes(Model.Compute(img, 224, 224).Data.AsSpan()).ToArray();
         Assert.Equal(first, MemoryMarshal.AsBytes(new IttiKochSaliency().Compute(img, 224, 224).Data.AsSpan()).ToArray());
         var results = new byte[8][];
@@ -126,9 +126,9 @@ public class IttiKochSaliencyTests
     public void Compute_MirroredImage_MirroredMap()
     {
         // The four borders are treated alike: mirroring the image mirrors the map (up to float rounding).
-        var img = SaliencyImageIO.Load(Fixtures.Path("oracle_image.png"));
+        var img = Fixtures.Image(Fixtures.Path("oracle_image.png"));
         int w = img.Width, h = img.Height;
-        var flipped = new RgbImage(w, h);
+        var flipped = new ColorPlanes(w, h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
@@ -168,15 +168,15 @@ public class IttiKochSaliencyTests
 
     [Fact]
     public void Compute_BadOutputSize_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Model.Compute(new RgbImage(4, 4), 0, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Model.Compute(new ColorPlanes(4, 4), 0, 10));
 
     [Fact]
     public void Compute_PureRedAndPureBlueDiscs_ReadAsRgbNotBgr()
     {
         // A pure red disc excites only R − G, a pure blue one only B − Y. Reading RGB files as BGR (the
         // public Python implementation splits its input as B, G, R) would swap the two.
-        var red = SaliencyImageIO.Load(Fixtures.Path("red_disc.png"));
-        var blue = SaliencyImageIO.Load(Fixtures.Path("blue_disc.png"));
+        var red = Fixtures.Image(Fixtures.Path("red_disc.png"));
+        var blue = Fixtures.Image(Fixtures.Path("blue_disc.png"));
         int centre = 20 * red.Width + 40;
         Assert.Equal((1f, 0f, 0f), (red.Red[centre], red.Green[centre], red.Blue[centre]));
         Assert.Equal((0f, 0f, 1f), (blue.Red[centre], blue.Green[centre], blue.Blue[centre]));
@@ -192,7 +192,7 @@ public class IttiKochSaliencyTests
     [Fact]
     public void ComputeMaps_ConspicuityLevel_MapsAtThatLevel()
     {
-        var maps = Model.ComputeMaps(new RgbImage(640, 480));
+        var maps = Model.ComputeMaps(new ColorPlanes(640, 480));
         Assert.Equal(4, maps.Level);
         Assert.Equal((40, 30), (maps.Saliency.Width, maps.Saliency.Height));
         Assert.Equal(4, maps.Orientations.Count);

@@ -9,7 +9,7 @@ namespace RepLens.Saliency.Tests;
 /// </summary>
 public class OracleTests
 {
-    private static readonly RgbImage Image = SaliencyImageIO.Load(Fixtures.Path("oracle_image.png"));
+    private static readonly ColorPlanes Image = Fixtures.Image(Fixtures.Path("oracle_image.png"));
 
     private static Plane[] IntensityPyramid()
     {

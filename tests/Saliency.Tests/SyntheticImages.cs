@@ -5,21 +5,21 @@ namespace RepLens.Saliency.Tests;
 /// <summary>Synthetic stimuli with known answers: discs and oriented bars, antialiased by 4 × 4 supersampling.</summary>
 internal static class SyntheticImages
 {
-    public static RgbImage Uniform(int width, int height, float r, float g, float b)
+    public static ColorPlanes Uniform(int width, int height, float r, float g, float b)
     {
-        var img = new RgbImage(width, height);
+        var img = new ColorPlanes(width, height);
         Array.Fill(img.Red, r);
         Array.Fill(img.Green, g);
         Array.Fill(img.Blue, b);
         return img;
     }
 
-    public static void Disc(RgbImage img, double cx, double cy, double radius, float r, float g, float b) =>
+    public static void Disc(ColorPlanes img, double cx, double cy, double radius, float r, float g, float b) =>
         Paint(img, cx - radius - 1, cy - radius - 1, cx + radius + 1, cy + radius + 1,
             (x, y) => (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius, r, g, b);
 
     /// <summary>A bar centred at (cx, cy); <paramref name="degrees"/> counter-clockwise from horizontal as seen on screen.</summary>
-    public static void Bar(RgbImage img, double cx, double cy, double length, double thickness, double degrees, float r, float g, float b)
+    public static void Bar(ColorPlanes img, double cx, double cy, double length, double thickness, double degrees, float r, float g, float b)
     {
         double t = degrees * Math.PI / 180, c = Math.Cos(t), s = Math.Sin(t);
         double reach = length / 2 + thickness;
@@ -31,7 +31,7 @@ internal static class SyntheticImages
         }, r, g, b);
     }
 
-    private static void Paint(RgbImage img, double x0, double y0, double x1, double y1, Func<double, double, bool> inside, float r, float g, float b)
+    private static void Paint(ColorPlanes img, double x0, double y0, double x1, double y1, Func<double, double, bool> inside, float r, float g, float b)
     {
         int xa = Math.Max(0, (int)Math.Floor(x0)), xb = Math.Min(img.Width - 1, (int)Math.Ceiling(x1));
         int ya = Math.Max(0, (int)Math.Floor(y0)), yb = Math.Min(img.Height - 1, (int)Math.Ceiling(y1));
@@ -54,7 +54,7 @@ internal static class SyntheticImages
     }
 
     /// <summary>A grid of discs, all one colour except the one at (oddRow, oddColumn); returns the odd disc's centre.</summary>
-    public static (RgbImage Image, double Cx, double Cy, double Radius) OddDisc(
+    public static (ColorPlanes Image, double Cx, double Cy, double Radius) OddDisc(
         int width, int height, int rows, int columns, int oddRow, int oddColumn,
         (float R, float G, float B) background, (float R, float G, float B) distractor, (float R, float G, float B) odd)
     {
@@ -78,10 +78,10 @@ internal static class SyntheticImages
     /// A grid of white bars on black, all at <paramref name="distractorDegrees"/> except one, inside a blank
     /// margin of <paramref name="margin"/> pixels; returns the odd bar's centre.
     /// </summary>
-    public static (RgbImage Image, double Cx, double Cy, double Length) OddBar(
+    public static (ColorPlanes Image, double Cx, double Cy, double Length) OddBar(
         int width, int height, int rows, int columns, int oddRow, int oddColumn, double distractorDegrees, double oddDegrees, int margin = 0)
     {
-        var img = new RgbImage(width, height);
+        var img = new ColorPlanes(width, height);
         double cw = (double)(width - 2 * margin) / columns, ch = (double)(height - 2 * margin) / rows;
         double length = Math.Min(cw, ch) * 0.6, thickness = length / 5;
         double ox = 0, oy = 0;

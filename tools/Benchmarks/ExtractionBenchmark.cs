@@ -7,6 +7,7 @@ using Microsoft.ML.Transforms.Image;
 using RepLens.Abstractions;
 using RepLens.Onnx;
 using RepLens.Onnx.Images;
+using RepLens.Imaging;
 
 namespace RepLens.Benchmarks;
 
@@ -18,6 +19,7 @@ namespace RepLens.Benchmarks;
 /// torchvision network with seeded random weights and draws the images).
 /// <code>
 /// dotnet run -c Release --project tools/Benchmarks -- extraction [--arch resnet18] [--images 40] [--repeats 5] [--layers op:Relu] [--work DIR] [--no-torch]
+/// dotnet run -c Release --project tools/Benchmarks -- extraction --model resnet18-imagenet [...]   (see BuiltInModelBenchmark)
 /// dotnet run -c Release --project tools/Benchmarks -- resize [--arch resnet18] [--work DIR]
 /// dotnet run -c Release --project tools/Benchmarks -- extraction-memory [--arch resnet50] [--images 100] [--mlnet-onnx]
 /// </code>
@@ -28,6 +30,7 @@ internal static class ExtractionBenchmark
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--model")) return BuiltInModelBenchmark.Run(args);
         var o = Options.Parse(args);
         var (modelPath, images) = Setup(o);
         using var model = OnnxLoadedModel.Open(modelPath, new OnnxModelSettings("resnet", Preprocessing.ImageNet));
@@ -189,7 +192,7 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>The helper script in the source tree (it imports tools/export_onnx.py).</summary>
-    private static string Script
+    internal static string Script
     {
         get
         {
@@ -211,7 +214,7 @@ internal static class ExtractionBenchmark
             .Fit(stimuli).Transform(stimuli);
     }
 
-    private static string Spread(List<double> a, List<double> b)
+    internal static string Spread(List<double> a, List<double> b)
     {
         var ratios = a.Zip(b, (x, y) => x / y).ToList();
         return $"{ratios.Min():F3}–{ratios.Max():F3}";
@@ -248,7 +251,7 @@ internal static class ExtractionBenchmark
         }
     }
 
-    private static List<string> RunPython(string[] arguments)
+    internal static List<string> RunPython(string[] arguments)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -261,11 +264,11 @@ internal static class ExtractionBenchmark
         return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
-    private static IDataView Stimuli(IEnumerable<string> images) =>
+    internal static IDataView Stimuli(IEnumerable<string> images) =>
         new MLContext().Data.LoadFromEnumerable(images.Select((p, i) => new StimulusRow { Id = $"s{i}", ImagePath = p, Category = "" }).ToList());
 
     /// <summary>Reads every layer of every row, copying the values out as a consumer (an RDM builder, a file writer) would.</summary>
-    private static void ConsumeView(IDataView view, IReadOnlyList<LayerDescription> layers)
+    internal static void ConsumeView(IDataView view, IReadOnlyList<LayerDescription> layers)
     {
         var columns = layers.Select(l => view.Schema[l.SafeName]).ToList();
         var sinks = layers.Select(l => new float[l.FeatureCount]).ToList();
@@ -283,9 +286,9 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>Decode + torchvision-exact resize and crop, as planar 0–255 floats in the model's channel order.</summary>
-    private static float[] Pixels(string path, Preprocessing pre)
+    internal static float[] Pixels(string path, Preprocessing pre)
     {
-        var image = TorchvisionResize.ResizeAndCenterCrop(RgbImageDecoder.Decode(path), pre.ResizeShorterSide, pre.CropHeight, pre.CropWidth, pre.Interpolation);
+        var image = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(path), pre.ResizeShorterSide, pre.CropHeight, pre.CropWidth, pre.Interpolation);
         int n = image.Width * image.Height;
         var result = new float[3 * n];
         for (int i = 0; i < n; i++)
@@ -295,7 +298,7 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>Runs the model and copies each output into <paramref name="sinks"/> (as a consumer of the values would).</summary>
-    private static float[][] RunSession(InferenceSession session, string input, IReadOnlyList<string> outputs, float[] pixels, Preprocessing pre, float[][] sinks)
+    internal static float[][] RunSession(InferenceSession session, string input, IReadOnlyList<string> outputs, float[] pixels, Preprocessing pre, float[][] sinks)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(pixels, new long[] { 1, 3, pre.CropHeight, pre.CropWidth });
         using var runOptions = new RunOptions();
@@ -308,7 +311,7 @@ internal static class ExtractionBenchmark
     /// One warm-up round, then <paramref name="repeats"/> rounds of every action, the order rotated from
     /// round to round (so that none always runs first); seconds per action and round.
     /// </summary>
-    private static List<double>[] Interleaved(int repeats, Action[] actions)
+    internal static List<double>[] Interleaved(int repeats, Action[] actions)
     {
         foreach (var a in actions) a();
         var seconds = actions.Select(_ => new List<double>()).ToArray();
@@ -325,7 +328,7 @@ internal static class ExtractionBenchmark
         return seconds;
     }
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;

@@ -28,10 +28,8 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
 
     public IReadOnlyList<string> References { get; } = new[]
     {
-        "Allen, E. J., et al. (2022). A massive 7T fMRI dataset to bridge cognitive neuroscience and artificial intelligence. Nat. Neurosci. 25, 116–126. doi:10.1038/s41593-021-00962-x",
-        "Nili, H., et al. (2014). A toolbox for representational similarity analysis. PLoS Comput. Biol. 10(4): e1003553. doi:10.1371/journal.pcbi.1003553 (noise ceiling, permutation and bootstrap inference)",
-        "Kriegeskorte, N., Mur, M., & Bandettini, P. (2008). Representational similarity analysis. Front. Syst. Neurosci. 2:4. doi:10.3389/neuro.06.004.2008",
-        "Benjamini, Y., & Hochberg, Y. (1995). J. R. Stat. Soc. B 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x",
+        Citations.Allen2022, Citations.Nili2014 + " (noise ceiling, permutation and bootstrap inference)", Citations.Kriegeskorte2008,
+        Citations.BenjaminiHochberg1995, Citations.Efron1993,
     };
 
     public object ParseSettings(JsonObjectReader reader, ConfigContext context)

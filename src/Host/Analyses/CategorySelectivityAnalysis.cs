@@ -34,7 +34,7 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
         "Kanwisher, N., McDermott, J., & Chun, M. M. (1997). The fusiform face area: a module in human extrastriate cortex specialized for face perception. J. Neurosci. 17(11), 4302–4311. doi:10.1523/JNEUROSCI.17-11-04302.1997",
         "Tsao, D. Y., Freiwald, W. A., Tootell, R. B. H., & Livingstone, M. S. (2006). A cortical region consisting entirely of face-selective cells. Science 311(5761), 670–674. doi:10.1126/science.1119983 (the selectivity index)",
         "Berger, R. L. (1982). Multiparameter hypothesis testing and acceptance sampling. Technometrics 24(4), 295–300. doi:10.1080/00401706.1982.10487790 (intersection-union test)",
-        "Benjamini, Y., & Yekutieli, D. (2001). The control of the false discovery rate in multiple testing under dependency. Ann. Statist. 29(4), 1165–1188. doi:10.1214/aos/1013699998",
+        Citations.BenjaminiYekutieli2001,
         "Welch, B. L. (1947). The generalization of 'Student's' problem when several different population variances are involved. Biometrika 34(1–2), 28–35. doi:10.1093/biomet/34.1-2.28",
     };
 

@@ -25,10 +25,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
 
     public IReadOnlyList<string> References { get; } = new[]
     {
-        "Kriegeskorte, N., Mur, M., & Bandettini, P. (2008). Representational similarity analysis – connecting the branches of systems neuroscience. Front. Syst. Neurosci. 2:4. doi:10.3389/neuro.06.004.2008",
-        "Nili, H., Wingfield, C., Walther, A., Su, L., Marslen-Wilson, W., & Kriegeskorte, N. (2014). A toolbox for representational similarity analysis. PLoS Comput. Biol. 10(4): e1003553. doi:10.1371/journal.pcbi.1003553",
-        "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. J. R. Stat. Soc. B 57(1), 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x",
-        "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall. doi:10.1201/9780429246593",
+        Citations.Kriegeskorte2008, Citations.Nili2014, Citations.BenjaminiHochberg1995, Citations.Efron1993,
     };
 
     public object ParseSettings(JsonObjectReader reader, ConfigContext context)

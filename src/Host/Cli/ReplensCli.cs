@@ -27,6 +27,9 @@ internal static class ReplensCli
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(SlurmCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
+        root.Subcommands.Add(SaliencyCommand.Create());
+        root.Subcommands.Add(SemanticsCommand.Create());
+        root.Subcommands.Add(ReceptiveFieldsCommand.Create());
         return root;
     }
 

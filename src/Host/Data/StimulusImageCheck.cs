@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RepLens.Abstractions;
-using RepLens.Onnx.Images;
+using RepLens.Imaging;
 
 namespace RepLens.Host.Data;
 
@@ -13,7 +13,11 @@ internal static class StimulusImageCheck
 {
     public sealed record Outcome(StimulusTable Kept, IReadOnlyList<(string Id, string Path, string Problem)> Skipped);
 
-    public static Outcome Apply(StimulusTable stimuli, BadImagePolicy policy, ILogger log)
+    /// <param name="stimuli">The stimuli whose images are checked.</param>
+    /// <param name="policy">Stop at, or skip, undecodable images.</param>
+    /// <param name="log">Where skipped images are logged.</param>
+    /// <param name="minimumKept">Fewest stimuli that may be left after skipping (2: an RDM; 0 for per-image work such as maps).</param>
+    public static Outcome Apply(StimulusTable stimuli, BadImagePolicy policy, ILogger log, int minimumKept = 2)
     {
         var problems = ImageValidator.FindProblems(stimuli.Select(s => s.ImagePath).ToList());
         if (problems.Count == 0) return new Outcome(stimuli, Array.Empty<(string, string, string)>());
@@ -26,7 +30,7 @@ internal static class StimulusImageCheck
         foreach (var p in listed) log.LogWarning("Skipping stimulus {Id}: {Problem}", p.Id, p.Message);
         var bad = problems.Select(p => p.Index).ToHashSet();
         var kept = new StimulusTable(stimuli.Where((_, i) => !bad.Contains(i)), stimuli.Source);
-        if (kept.Count < 2) throw new InvalidDataException($"{stimuli.Source}: after skipping {bad.Count} undecodable images, {kept.Count} stimuli are left; an RDM needs at least 2.");
+        if (kept.Count < minimumKept) throw new InvalidDataException($"{stimuli.Source}: after skipping {bad.Count} undecodable images, {kept.Count} stimuli are left; an RDM needs at least 2.");
         return new Outcome(kept, listed);
     }
 }

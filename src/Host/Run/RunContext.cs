@@ -20,6 +20,7 @@ internal sealed class RunContext : IDisposable
     private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
     private readonly HashSet<string> _extractedModels = new(StringComparer.Ordinal);
     private readonly IDataView _stimulusView;
+    private readonly string _annotationKey;
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
         IReadOnlyList<TargetSession> targets, RunOutput output, RunManifest manifest, ArtifactCache cache, MLContext ml,
@@ -38,6 +39,7 @@ internal sealed class RunContext : IDisposable
         Log = log;
         Cancellation = cancellation;
         _stimulusView = Data.StimulusDataView.Create(ml, stimuli);
+        _annotationKey = Run.StimulusSetKey.Annotations(stimuli);
         RdmOptions = new RdmOptions
         {
             Device = config.Device,
@@ -101,7 +103,7 @@ internal sealed class RunContext : IDisposable
         ContentHash.Of(ArtifactCache.FormatVersion, "rdm", ActivationKey(model, layer), EnumNames.Name(metric), EnumNames.Name(Config.Precision));
 
     private string TargetBaseKey(TargetSession target) =>
-        ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey);
+        ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
 
     /// <summary>The key of a target's RDM.</summary>
     public string TargetRdmKey(TargetSession target) =>

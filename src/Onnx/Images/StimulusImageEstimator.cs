@@ -1,3 +1,4 @@
+using RepLens.Imaging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RepLens.Abstractions;
@@ -6,7 +7,7 @@ namespace RepLens.Onnx.Images;
 
 /// <summary>
 /// An ML.NET estimator that loads each stimulus image from a path column and prepares it the way
-/// torchvision does on PIL images: decode to RGB (<see cref="RgbImageDecoder"/>), resize the shorter
+/// torchvision does on PIL images: decode to RGB (<see cref="ImageDecoder"/>), resize the shorter
 /// side and centre-crop (<see cref="TorchvisionResize"/>). Its output column is an
 /// <see cref="MLImage"/> of the crop size, ready for <c>ExtractPixels</c>. Create it with
 /// <see cref="StimulusImageCatalog.LoadStimulusImages"/>.

@@ -1,3 +1,4 @@
+using RepLens.Imaging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -70,7 +71,7 @@ public sealed class StimulusImageTransformer : ITransformer
     /// <summary>Prepares one image (decode, resize, crop) as an RGBA <see cref="MLImage"/>.</summary>
     internal MLImage Load(string path)
     {
-        var image = TorchvisionResize.ResizeAndCenterCrop(RgbImageDecoder.Decode(path),
+        var image = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(path),
             Preprocessing.ResizeShorterSide, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing.Interpolation);
         int n = image.Width * image.Height;
         var rgba = new byte[n * 4];

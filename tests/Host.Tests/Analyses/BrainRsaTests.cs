@@ -97,8 +97,8 @@ public sealed class BrainRsaTests(BrainRsaFixture run) : IClassFixture<BrainRsaF
             }).ToList();
             int n = subjectRdms.Count;
             var mean = Mean(subjectRdms);
-            double upper = subjectRdms.Average(x => Spearman(mean, x));
-            double lower = Enumerable.Range(0, n).Average(k => Spearman(Mean(subjectRdms.Where((_, j) => j != k).ToList()), subjectRdms[k]));
+            double upper = subjectRdms.Average(x => Oracles.Spearman(mean, x));
+            double lower = Enumerable.Range(0, n).Average(k => Oracles.Spearman(Mean(subjectRdms.Where((_, j) => j != k).ToList()), subjectRdms[k]));
             var row = ceilings.Single(x => x[1] == roi && x[2] == "mean");
             Assert.Equal(lower, D(row[3]), 1e-6);
             Assert.Equal(upper, D(row[4]), 1e-6);
@@ -143,25 +143,4 @@ public sealed class BrainRsaTests(BrainRsaFixture run) : IClassFixture<BrainRsaF
 
     private static double[] Mean(IReadOnlyList<double[]> x) => Enumerable.Range(0, x[0].Length).Select(k => x.Average(r => r[k])).ToArray();
 
-    private static double Spearman(double[] a, double[] b)
-    {
-        double[] Ranks(double[] v)
-        {
-            var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
-            var ranks = new double[v.Length];
-            for (int s = 0; s < order.Length;)
-            {
-                int e = s;
-                while (e + 1 < order.Length && v[order[e + 1]] == v[order[s]]) e++;
-                for (int k = s; k <= e; k++) ranks[order[k]] = (s + e) / 2.0 + 1;
-                s = e + 1;
-            }
-            return ranks;
-        }
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), num = 0, da = 0, db = 0;
-        for (int i = 0; i < ra.Length; i++) { num += (ra[i] - ma) * (rb[i] - mb); da += (ra[i] - ma) * (ra[i] - ma); db += (rb[i] - mb) * (rb[i] - mb); }
-        return num / Math.Sqrt(da * db);
-    }
 }

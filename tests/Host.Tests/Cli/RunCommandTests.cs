@@ -71,7 +71,7 @@ public sealed class RunCommandTests : IDisposable
                 modelValues.Add(categories[i] == categories[j] ? 0 : 1);
             }
         var row = table.Rows.Single(x => x[1] == "avgpool");
-        Assert.Equal(NaiveSpearman(layerValues, modelValues), double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+        Assert.Equal(Oracles.Spearman(layerValues, modelValues), double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), 1e-9);
         var pValue = double.Parse(row[5], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(pValue, 1.0 / 201, 1.0);
 
@@ -139,33 +139,6 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("layer9.relu", r.StdErr);
         Assert.Contains("layer1.0.relu", r.StdErr);
         Assert.False(Directory.Exists(output));
-    }
-
-    private static double NaiveSpearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        double[] Ranks(IReadOnlyList<double> v)
-        {
-            var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
-            var ranks = new double[v.Count];
-            for (int s = 0; s < order.Length;)
-            {
-                int e = s;
-                while (e + 1 < order.Length && v[order[e + 1]] == v[order[s]]) e++;
-                for (int k = s; k <= e; k++) ranks[order[k]] = (s + e) / 2.0 + 1;
-                s = e + 1;
-            }
-            return ranks;
-        }
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), num = 0, da = 0, db = 0;
-        for (int i = 0; i < ra.Length; i++)
-        {
-            num += (ra[i] - ma) * (rb[i] - mb);
-            da += (ra[i] - ma) * (ra[i] - ma);
-            db += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return num / Math.Sqrt(da * db);
     }
 
     public void Dispose() => _dir.Dispose();
