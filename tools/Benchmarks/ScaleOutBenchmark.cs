@@ -53,11 +53,11 @@ internal static class ScaleOutBenchmark
     private static int Quickstart(int reps)
     {
         var dir = Directory.CreateTempSubdirectory("replens-scaleout-").FullName;
-        Console.WriteLine($"scaleout quickstart: examples/quickstart/config.json (tiny CNN, 18 layers, 48 images, 1000 permutations, 200 bootstrap); {Machine.Describe()}");
+        Console.WriteLine($"scaleout quickstart: examples/quickstart/config-tiny.json (random-weight ResNet-18-shaped CNN, 48 images, two targets, 1000 permutations, 200 bootstrap); {Machine.Describe()}");
         var q = Path.Combine(Root, "examples", "quickstart");
         string Config(string name)
         {
-            var text = File.ReadAllText(Path.Combine(q, "config.json"));
+            var text = File.ReadAllText(Path.Combine(q, "config-tiny.json"));
             var json = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
             json["stimuli"] = Path.Combine(q, "stimuli.csv");
             json["output"] = Path.Combine(dir, name);
