@@ -18,8 +18,8 @@ internal sealed class RunContext : IDisposable
     private readonly Dictionary<string, Rdm> _rdms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IBrainDataset> _brain = new(StringComparer.Ordinal);
     private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
-    private readonly HashSet<string> _extractedModels = new(StringComparer.Ordinal);
-    private readonly IDataView _stimulusView;
+    private readonly StimulusSet _run;
+    private readonly Dictionary<StimulusTable, StimulusSet> _otherSets = new(ReferenceEqualityComparer.Instance);
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
         IReadOnlyList<TargetSession> targets, RunOutput output, RunManifest manifest, ArtifactCache cache, MLContext ml,
@@ -37,7 +37,7 @@ internal sealed class RunContext : IDisposable
         ML = ml;
         Log = log;
         Cancellation = cancellation;
-        _stimulusView = Data.StimulusDataView.Create(ml, stimuli);
+        _run = new StimulusSet(stimuli, stimulusSetKey, Data.StimulusDataView.Create(ml, stimuli));
         RdmOptions = new RdmOptions
         {
             Device = config.Device,
@@ -86,62 +86,83 @@ internal sealed class RunContext : IDisposable
         return Convert.ToUInt64(hash[..16], 16);
     }
 
-    public string ActivationKey(ModelSession model, LayerDescription layer) =>
-        ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey);
+    public string ActivationKey(ModelSession model, LayerDescription layer) => ActivationKey(_run, model, layer);
+
+    private static string ActivationKey(StimulusSet set, ModelSession model, LayerDescription layer) =>
+        ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, set.Key);
 
     /// <summary>The cached activation file of a layer; extracts every not-yet-cached layer of the model in one pass first.</summary>
     public string ActivationPath(ModelSession model, LayerDescription layer)
     {
-        EnsureActivations(model);
+        EnsureActivations(_run, model);
         return Cache.PathFor("activations", ActivationKey(model, layer));
     }
 
-    private void EnsureActivations(ModelSession model)
+    private void EnsureActivations(StimulusSet set, ModelSession model)
     {
-        if (_extractedModels.Contains(model.Name)) return;
+        if (set.ExtractedModels.Contains(model.Name)) return;
+        var stimuli = set.Table;
         var missing = new List<(LayerDescription Layer, string Key)>();
         foreach (var layer in model.Layers)
         {
-            var key = ActivationKey(model, layer);
-            if (Cache.TryGet("activations", key, new long[] { Stimuli.Count, layer.FeatureCount }, out _)) Cache.Statistics.ActivationHit();
+            var key = ActivationKey(set, model, layer);
+            if (Cache.TryGet("activations", key, new long[] { stimuli.Count, layer.FeatureCount }, out _)) Cache.Statistics.ActivationHit();
             else missing.Add((layer, key));
         }
         if (missing.Count > 0)
         {
-            Log.LogInformation("Model {Model}: extracting {Count} of {Total} layers for {N} stimuli", model.Name, missing.Count, model.Layers.Count, Stimuli.Count);
+            Log.LogInformation("Model {Model}: extracting {Count} of {Total} layers for {N} stimuli{Set}", model.Name, missing.Count, model.Layers.Count, stimuli.Count,
+                ReferenceEquals(set, _run) ? "" : $" ({stimuli.Source})");
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var view = model.Model.Extract(_stimulusView, missing.Select(m => m.Layer).ToList(), Config.Extraction);
+            var view = model.Model.Extract(set.View, missing.Select(m => m.Layer).ToList(), Config.Extraction);
             var columns = missing.Select(m => new VectorColumnWriter.Column(m.Layer.SafeName, m.Layer.FeatureCount, $"layer '{m.Layer.Name}'",
                 Cache.PathFor("activations", m.Key))).ToList();
             var progress = new Progress<int>(_ => { });
-            VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, Stimuli, progress, Log, Cancellation);
+            VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, stimuli, progress, Log, Cancellation);
             foreach (var (layer, key) in missing)
             {
                 Cache.Statistics.ActivationMiss();
                 Cache.Describe("activations", key, new Dictionary<string, object?>
                 {
                     ["model"] = model.Name, ["fingerprint"] = model.Model.Fingerprint, ["layer"] = layer.Name, ["networkName"] = layer.NetworkName,
-                    ["shape"] = new[] { Stimuli.Count, layer.FeatureCount }, ["stimulusSet"] = StimulusSetKey,
+                    ["shape"] = new[] { stimuli.Count, layer.FeatureCount }, ["stimulusSet"] = set.Key,
                 });
             }
             Log.LogInformation("Model {Model}: extracted in {Seconds:0.0} s ({Rate:0.0} images/s)", model.Name, started.Elapsed.TotalSeconds,
-                Stimuli.Count / Math.Max(1e-9, started.Elapsed.TotalSeconds));
+                stimuli.Count / Math.Max(1e-9, started.Elapsed.TotalSeconds));
         }
-        _extractedModels.Add(model.Name);
+        set.ExtractedModels.Add(model.Name);
     }
 
     /// <summary>The RDM of a layer under <paramref name="metric"/> (cached; written to <c>rdms/&lt;model&gt;/</c>).</summary>
-    public Rdm LayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric)
+    public Rdm LayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric) =>
+        LayerRdm(_run, model, layer, metric, Output.LayerRdm(model.Name, layer, metric));
+
+    /// <summary>
+    /// The RDM of a layer over <paramref name="stimuli"/>, another stimulus set than the run's (e.g. the edited images
+    /// of a distractor condition), in that set's order: activations and RDM cached by the set's content like the run's
+    /// own, so a rerun recomputes nothing; the square RDM is written to <paramref name="outputPath"/> (inside the run folder).
+    /// </summary>
+    public Rdm LayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric, StimulusTable stimuli, string outputPath)
     {
-        var activationKey = ActivationKey(model, layer);
+        ArgumentNullException.ThrowIfNull(stimuli);
+        if (!_otherSets.TryGetValue(stimuli, out var set))
+            _otherSets[stimuli] = set = new StimulusSet(stimuli, Run.StimulusSetKey.Compute(stimuli), Data.StimulusDataView.Create(ML, stimuli));
+        return LayerRdm(set, model, layer, metric, outputPath);
+    }
+
+    private Rdm LayerRdm(StimulusSet set, ModelSession model, LayerDescription layer, DistanceMetric metric, string outputPath)
+    {
+        var activationKey = ActivationKey(set, model, layer);
         var key = ContentHash.Of(ArtifactCache.FormatVersion, "rdm", activationKey, EnumNames.Name(metric), EnumNames.Name(Config.Precision));
         if (_rdms.TryGetValue(key, out var known)) return known;
-        var rdm = CachedRdm(key, () =>
+        var rdm = CachedRdm(set.Table, key, () =>
         {
-            using var matrix = NpyMatrix.Open(ActivationPath(model, layer));
-            return Compute(matrix, metric, $"model '{model.Name}', layer '{layer.Name}'");
+            EnsureActivations(set, model);
+            using var matrix = NpyMatrix.Open(Cache.PathFor("activations", activationKey));
+            return Compute(set.Table, matrix, metric, $"model '{model.Name}', layer '{layer.Name}'" + (ReferenceEquals(set, _run) ? "" : $" ({set.Table.Source})"));
         });
-        WriteSquare(rdm, Output.LayerRdm(model.Name, layer, metric));
+        WriteSquare(rdm, outputPath);
         return _rdms[key] = rdm;
     }
 
@@ -151,7 +172,7 @@ internal sealed class RunContext : IDisposable
         var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey);
         var key = ContentHash.Of(baseKey, "rdm", EnumNames.Name(target.Metric), EnumNames.Name(Config.Precision));
         if (_rdms.TryGetValue(key, out var known)) return known;
-        var rdm = CachedRdm(key, () =>
+        var rdm = CachedRdm(Stimuli, key, () =>
         {
             Log.LogInformation("Target {Target}: computing", target.Name);
             var representation = target.Target.Compute(Stimuli, Cancellation);
@@ -166,26 +187,26 @@ internal sealed class RunContext : IDisposable
                 new[] { new VectorColumnWriter.Column(column.Name, length, $"column '{column.Name}'", vectors) }, Stimuli, null, Log, Cancellation);
             Cache.Statistics.TargetMiss();
             using var matrix = NpyMatrix.Open(vectors);
-            return Compute(matrix, target.Metric, $"target '{target.Name}'");
+            return Compute(Stimuli, matrix, target.Metric, $"target '{target.Name}'");
         });
         WriteSquare(rdm, Output.TargetRdm(target.Name));
         return _rdms[key] = rdm;
     }
 
-    private Rdm Compute(IFeatureMatrix matrix, DistanceMetric metric, string what)
+    private Rdm Compute(StimulusTable stimuli, IFeatureMatrix matrix, DistanceMetric metric, string what)
     {
-        var result = RdmCalculator.Compute(matrix, Stimuli.Ids, metric, RdmOptions, Log);
+        var result = RdmCalculator.Compute(matrix, stimuli.Ids, metric, RdmOptions, Log);
         foreach (var w in result.Warnings) Manifest.Warnings.Add($"{what}: {w}");
         return result.Rdm;
     }
 
-    private Rdm CachedRdm(string key, Func<Rdm> compute)
+    private Rdm CachedRdm(StimulusTable stimuli, string key, Func<Rdm> compute)
     {
-        long pairs = (long)Stimuli.Count * (Stimuli.Count - 1) / 2;
+        long pairs = (long)stimuli.Count * (stimuli.Count - 1) / 2;
         if (Cache.TryGet("rdms", key, new[] { pairs }, out var path))
         {
             Cache.Statistics.RdmHit();
-            return new Rdm(Stimuli.Ids, Npy.ReadFloat64(path).Data, "cached");
+            return new Rdm(stimuli.Ids, Npy.ReadFloat64(path).Data, "cached");
         }
         Cache.Statistics.RdmMiss();
         var rdm = compute();
@@ -198,5 +219,14 @@ internal sealed class RunContext : IDisposable
         if (File.Exists(path) && Manifest.Outputs.Contains(Output.Relative(path))) return;
         Npy.Write(path, rdm.ToSquare(), new long[] { rdm.Count, rdm.Count });
         Manifest.Outputs.Add(Output.Relative(path));
+    }
+
+    /// <summary>A stimulus set activations are extracted for: the run's, or another one an analysis asks about.</summary>
+    private sealed class StimulusSet(StimulusTable table, string key, IDataView view)
+    {
+        public StimulusTable Table { get; } = table;
+        public string Key { get; } = key;
+        public IDataView View { get; } = view;
+        public HashSet<string> ExtractedModels { get; } = new(StringComparer.Ordinal);
     }
 }
