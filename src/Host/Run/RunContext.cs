@@ -20,6 +20,7 @@ internal sealed class RunContext : IDisposable
     private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
     private readonly StimulusSet _run;
     private readonly Dictionary<StimulusTable, StimulusSet> _otherSets = new(ReferenceEqualityComparer.Instance);
+    private readonly string _annotationKey;
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
         IReadOnlyList<TargetSession> targets, RunOutput output, RunManifest manifest, ArtifactCache cache, MLContext ml,
@@ -38,6 +39,7 @@ internal sealed class RunContext : IDisposable
         Log = log;
         Cancellation = cancellation;
         _run = new StimulusSet(stimuli, stimulusSetKey, Data.StimulusDataView.Create(ml, stimuli));
+        _annotationKey = Run.StimulusSetKey.Annotations(stimuli);
         RdmOptions = new RdmOptions
         {
             Device = config.Device,
@@ -169,7 +171,7 @@ internal sealed class RunContext : IDisposable
     /// <summary>The RDM of a target (cached; written to <c>rdms/targets/</c>).</summary>
     public Rdm TargetRdm(TargetSession target)
     {
-        var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey);
+        var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
         var key = ContentHash.Of(baseKey, "rdm", EnumNames.Name(target.Metric), EnumNames.Name(Config.Precision));
         if (_rdms.TryGetValue(key, out var known)) return known;
         var rdm = CachedRdm(Stimuli, key, () =>
