@@ -256,12 +256,16 @@ internal sealed class DistractorBuilder(IImageMapTarget saliency, DistractorSett
             var target = inputs.Targets[t];
             var baseline = ImageDecoder.Decode(target.ImagePath);
             var reference = Score(baseline, target.Id);
+            // A candidate drawn again for the same target is pasted at the same size: decode and resize it once.
+            var patches = new Dictionary<int, RgbImage>();
             foreach (var i in group)
             {
                 int p = plan[i].Pool;
                 var (w, h) = Size(inputs, t, p);
                 var (edge, x, y) = PasteGeometry.Place(new SeededRandom(plan[i].Seed), baseline.Width, baseline.Height, w, h);
-                var edited = PasteGeometry.Paste(baseline, PasteGeometry.Resize(ImageDecoder.Decode(inputs.Pool[p].ImagePath), w, h), x, y);
+                if (!patches.TryGetValue(p, out var patch))
+                    patches[p] = patch = PasteGeometry.Resize(ImageDecoder.Decode(inputs.Pool[p].ImagePath), w, h);
+                var edited = PasteGeometry.Paste(baseline, patch, x, y);
                 edits[i] = new ScoredEdit("calibration", i + 1, inputs.Pool[p].Id, PasteGeometry.Name(edge), x, y, w, h,
                     distances[(long)t * np + p], CosineDistance(reference, Score(edited, target.Id)), null);
             }
