@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["semantics"] = SemanticsBenchmark.Run,
     ["semantics-fixture"] = SemanticsBenchmark.WriteFixture,
     ["receptive-fields"] = ReceptiveFieldBenchmark.Run,
+    ["distractors"] = DistractorBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -126,17 +126,17 @@ internal static class SaliencyBenchmark
     }
 
     /// <summary>Seeded synthetic scenes: a grey-brown background, soft colour blobs and a few bright bars.</summary>
-    private static List<string> WriteImages(string folder, int count)
+    internal static List<string> WriteImages(string folder, int count, int firstSeed = 0)
     {
         Directory.CreateDirectory(folder);
         const int w = 640, h = 480;
         var paths = new List<string>();
         for (int n = 0; n < count; n++)
         {
-            var path = Path.Combine(folder, $"img{n:D4}.jpg");
+            var path = Path.Combine(folder, $"img{firstSeed + n:D4}.jpg");
             paths.Add(path);
             if (File.Exists(path)) continue;
-            var rng = new Random(n);
+            var rng = new Random(firstSeed + n);
             var rgb = new float[w * h * 3];
             for (int i = 0; i < w * h; i++) { rgb[3 * i] = 0.45f; rgb[3 * i + 1] = 0.40f; rgb[3 * i + 2] = 0.35f; }
             for (int b = 0; b < 12; b++)
@@ -183,7 +183,7 @@ internal static class SaliencyBenchmark
         return paths;
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;

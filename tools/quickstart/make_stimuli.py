@@ -12,6 +12,14 @@ while low-level statistics partly cut across them:
 Each image has two captions (for the semantic target), written to stimuli.csv (captions separated
 by '|').
 
+A distractor pool for the quick-start's distractor run is drawn from the same generators with its own
+seed (so the stimuli above do not change): four images per category in examples/quickstart/pool/, listed in
+pool.csv with their captions. Caption embeddings for targets and pool are written to
+examples/quickstart/distractors/embeddings.npy (float32, one row per image) and ids.txt: bag-of-words
+vectors of each caption's content words (stop words dropped, each caption's vector L2-normalised), the mean
+over an image's captions -- a stand-in that needs no model, for a demonstration only (a real study embeds
+its captions with a sentence encoder, e.g. `replens semantics`).
+
 Run with Debian's python3-pil: /usr/bin/python3 tools/quickstart/make_stimuli.py
 The images are committed; rerunning the script reproduces them byte for byte.
 """
@@ -19,11 +27,15 @@ import csv
 import math
 import os
 import random
+import re
+
+import numpy as np
 
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 128
 PER_CATEGORY = 8
+POOL_PER_CATEGORY = 4
 SEED = 20251125
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "quickstart")
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -125,29 +137,68 @@ def scramble(img, rng, tile=16):
     return out
 
 
-def main():
-    rng = random.Random(SEED)
-    out_dir = os.path.join(ROOT, "stimuli")
-    os.makedirs(out_dir, exist_ok=True)
+def draw_set(rng, count, first, prefix=""):
     rows = []
     for category, draw in (("faces", face), ("bodies", body), ("words", word), ("scenes", scene)):
-        for i in range(PER_CATEGORY):
+        for i in range(first, first + count):
             img, captions = draw(rng, i)
-            rows.append((f"{category}-{i:02d}", category, img, captions))
+            rows.append((f"{prefix}{category}-{i:02d}", category, img, captions))
             if category in ("words", "scenes"):
                 scr = scramble(img, rng)
-                rows.append((f"scrambled-{category}-{i:02d}", f"scrambled-{category}", scr,
+                rows.append((f"{prefix}scrambled-{category}-{i:02d}", f"scrambled-{category}", scr,
                              [f"a scrambled patchwork of {'letter fragments' if category == 'words' else 'scene fragments'}",
                               "small square tiles shuffled into a meaningless pattern"]))
     rows.sort(key=lambda r: (r[1], r[0]))
-    with open(os.path.join(ROOT, "stimuli.csv"), "w", newline="", encoding="utf-8") as f:
+    return rows
+
+
+def write_set(rows, folder, table):
+    os.makedirs(os.path.join(ROOT, folder), exist_ok=True)
+    with open(os.path.join(ROOT, table), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "path", "category", "captions"])
         for sid, category, img, captions in rows:
-            name = f"stimuli/{sid}.png"
+            name = f"{folder}/{sid}.png"
             img.save(os.path.join(ROOT, name), optimize=True)
             w.writerow([sid, name, category, " | ".join(captions)])
-    print(f"wrote {len(rows)} images to {out_dir}")
+
+
+STOP = {"a", "an", "the", "of", "with", "and", "on", "in", "into", "two", "printed"}
+
+
+def embed(rows):
+    """Bag-of-words caption embeddings: per caption the L2-normalised counts of its content words, mean over captions."""
+    tokens = {sid: [[t for t in re.findall(r"[a-z]+", c.lower()) if t not in STOP] for c in captions] for sid, _, _, captions in rows}
+    vocab = sorted({t for caps in tokens.values() for cap in caps for t in cap})
+    index = {t: k for k, t in enumerate(vocab)}
+    out = np.zeros((len(rows), len(vocab)), dtype=np.float64)
+    for r, (sid, _, _, _) in enumerate(rows):
+        for cap in tokens[sid]:
+            v = np.zeros(len(vocab))
+            for t in cap:
+                v[index[t]] += 1
+            out[r] += v / np.linalg.norm(v)
+        out[r] /= len(tokens[sid])
+    return out.astype(np.float32)
+
+
+def main():
+    rng = random.Random(SEED)
+    rows = draw_set(rng, PER_CATEGORY, 0)
+    write_set(rows, "stimuli", "stimuli.csv")
+    print(f"wrote {len(rows)} images to {os.path.join(ROOT, 'stimuli')}")
+
+    pool = draw_set(random.Random(SEED + 1), POOL_PER_CATEGORY, PER_CATEGORY, prefix="pool-")
+    write_set(pool, "pool", "pool.csv")
+    print(f"wrote {len(pool)} pool images to {os.path.join(ROOT, 'pool')}")
+
+    out = os.path.join(ROOT, "distractors")
+    os.makedirs(out, exist_ok=True)
+    both = rows + pool
+    np.save(os.path.join(out, "embeddings.npy"), embed(both))
+    with open(os.path.join(out, "ids.txt"), "w", encoding="utf-8") as f:
+        f.write("".join(sid + "\n" for sid, _, _, _ in both))
+    print(f"wrote {len(both)} caption embeddings to {out}")
 
 
 if __name__ == "__main__":

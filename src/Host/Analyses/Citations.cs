@@ -20,4 +20,7 @@ internal static class Citations
 
     public const string Allen2022 =
         "Allen, E. J., et al. (2022). A massive 7T fMRI dataset to bridge cognitive neuroscience and artificial intelligence. Nat. Neurosci. 25, 116–126. doi:10.1038/s41593-021-00962-x";
+
+    public const string IttiKoch1998 =
+        "Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE Trans. Pattern Anal. Mach. Intell. 20(11), 1254–1259. doi:10.1109/34.730558";
 }

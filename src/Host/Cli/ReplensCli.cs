@@ -30,6 +30,7 @@ internal static class ReplensCli
         root.Subcommands.Add(SaliencyCommand.Create());
         root.Subcommands.Add(SemanticsCommand.Create());
         root.Subcommands.Add(ReceptiveFieldsCommand.Create());
+        root.Subcommands.Add(DistractorsCommand.Create());
         return root;
     }
 

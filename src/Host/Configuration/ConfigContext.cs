@@ -9,6 +9,9 @@ internal sealed record ConfigContext(
     /// <summary>Names of the brain data sets in <c>$.brain</c>.</summary>
     public IReadOnlyList<string> BrainNames { get; init; } = Array.Empty<string>();
 
+    /// <summary>The config file's folder: relative paths in analysis settings are read from it.</summary>
+    public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>
     /// Resolves a list of model (or target) names; an empty list means all of them. Unknown names
     /// are recorded with suggestions.

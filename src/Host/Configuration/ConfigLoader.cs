@@ -96,6 +96,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
         var context = new ConfigContext(models.Select(m => m.Name).ToList(), targets.Select(t => t.Name).ToList(), errors)
         {
             BrainNames = brain.Select(b => b.Name).ToList(),
+            BaseDirectory = baseDir,
         };
         var analyses = ReadAnalyses(r, context);
         r.RejectUnknownKeys();

@@ -27,6 +27,12 @@ internal static class FigureWriter
     /// <summary>A line figure; points with <see cref="LineSeriesData.Marked"/> true get a filled marker (e.g. p_FDR &lt; .05).</summary>
     public static void SaveLines(string pathWithoutExtension, string title, string xLabel, string yLabel,
         IReadOnlyList<LineSeriesData> series, string? subtitle = null, double? yMin = null, double? yMax = null,
+        IReadOnlyList<(double Y, string Label)>? horizontalLines = null) =>
+        Save(LinesModel(title, xLabel, yLabel, series, subtitle, yMin, yMax, horizontalLines), pathWithoutExtension);
+
+    /// <summary>The plot of <see cref="SaveLines"/>, unsaved (for figures of several panels).</summary>
+    internal static PlotModel LinesModel(string title, string xLabel, string yLabel,
+        IReadOnlyList<LineSeriesData> series, string? subtitle = null, double? yMin = null, double? yMax = null,
         IReadOnlyList<(double Y, string Label)>? horizontalLines = null)
     {
         var model = NewModel(title, subtitle);
@@ -70,7 +76,7 @@ internal static class FigureWriter
         }
         foreach (var (value, label) in horizontalLines ?? Array.Empty<(double, string)>())
             model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = value, Text = label, Color = OxyColors.Gray, LineStyle = LineStyle.Dash });
-        Save(model, pathWithoutExtension);
+        return model;
     }
 
     /// <summary>
@@ -261,7 +267,7 @@ internal static class FigureWriter
         Save(model, pathWithoutExtension);
     }
 
-    private static PlotModel NewModel(string title, string? subtitle)
+    internal static PlotModel NewModel(string title, string? subtitle)
     {
         var model = new PlotModel
         {
@@ -276,7 +282,7 @@ internal static class FigureWriter
         return model;
     }
 
-    private static void Save(PlotModel model, string pathWithoutExtension, int height = Height, int width = Width)
+    internal static void Save(PlotModel model, string pathWithoutExtension, int height = Height, int width = Width)
     {
         AtomicFile.Write(pathWithoutExtension + ".png", s => new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = height }.Export(model, s));
         AtomicFile.Write(pathWithoutExtension + ".svg", s => new OxyPlot.SkiaSharp.SvgExporter { Width = width, Height = height }.Export(model, s));

@@ -18,8 +18,8 @@ internal sealed class RunContext : IDisposable
     private readonly Dictionary<string, Rdm> _rdms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IBrainDataset> _brain = new(StringComparer.Ordinal);
     private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
-    private readonly HashSet<string> _extractedModels = new(StringComparer.Ordinal);
-    private readonly IDataView _stimulusView;
+    private readonly StimulusSet _run;
+    private readonly Dictionary<StimulusTable, StimulusSet> _otherSets = new(ReferenceEqualityComparer.Instance);
     private readonly string _annotationKey;
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
@@ -38,7 +38,7 @@ internal sealed class RunContext : IDisposable
         ML = ml;
         Log = log;
         Cancellation = cancellation;
-        _stimulusView = Data.StimulusDataView.Create(ml, stimuli);
+        _run = new StimulusSet(stimuli, stimulusSetKey, Data.StimulusDataView.Create(ml, stimuli));
         _annotationKey = Run.StimulusSetKey.Annotations(stimuli);
         RdmOptions = new RdmOptions
         {
@@ -88,8 +88,10 @@ internal sealed class RunContext : IDisposable
         return Convert.ToUInt64(hash[..16], 16);
     }
 
-    public string ActivationKey(ModelSession model, LayerDescription layer) =>
-        ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey);
+    public string ActivationKey(ModelSession model, LayerDescription layer) => ActivationKey(_run, model, layer);
+
+    private static string ActivationKey(StimulusSet set, ModelSession model, LayerDescription layer) =>
+        ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, set.Key);
 
     /// <summary>The key of the rows [<paramref name="start"/>, start + count) of a layer's activations (a shard's block of a stimulus-split layer).</summary>
     public string RowBlockKey(ModelSession model, LayerDescription layer, int start, int count) =>
@@ -99,8 +101,10 @@ internal sealed class RunContext : IDisposable
                 start.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The key of a layer RDM under <paramref name="metric"/>.</summary>
-    public string LayerRdmKey(ModelSession model, LayerDescription layer, DistanceMetric metric) =>
-        ContentHash.Of(ArtifactCache.FormatVersion, "rdm", ActivationKey(model, layer), EnumNames.Name(metric), EnumNames.Name(Config.Precision));
+    public string LayerRdmKey(ModelSession model, LayerDescription layer, DistanceMetric metric) => LayerRdmKey(_run, model, layer, metric);
+
+    private string LayerRdmKey(StimulusSet set, ModelSession model, LayerDescription layer, DistanceMetric metric) =>
+        ContentHash.Of(ArtifactCache.FormatVersion, "rdm", ActivationKey(set, model, layer), EnumNames.Name(metric), EnumNames.Name(Config.Precision));
 
     private string TargetBaseKey(TargetSession target) =>
         ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
@@ -112,8 +116,13 @@ internal sealed class RunContext : IDisposable
     /// <summary>The cached activation file of a layer; extracts every not-yet-cached layer of the model in one pass first.</summary>
     public string ActivationPath(ModelSession model, LayerDescription layer)
     {
-        if (_extractedModels.Add(model.Name)) EnsureActivations(model, model.Layers, 0, Stimuli.Count);
-        return Cache.PathFor("activations", ActivationKey(model, layer));
+        return ActivationPath(_run, model, layer);
+    }
+
+    private string ActivationPath(StimulusSet set, ModelSession model, LayerDescription layer)
+    {
+        if (set.ExtractedModels.Add(model.Name)) EnsureActivations(set, model, model.Layers, 0, set.Table.Count);
+        return Cache.PathFor("activations", ActivationKey(set, model, layer));
     }
 
     /// <summary>
@@ -122,9 +131,15 @@ internal sealed class RunContext : IDisposable
     /// layer order). Activations depend only on (model, layer, image), not on which other layers or
     /// stimuli are extracted with them, so row blocks and layer groups assemble to the bytes of one pass.
     /// </summary>
-    public IReadOnlyList<string> EnsureActivations(ModelSession model, IReadOnlyList<LayerDescription> layers, int start, int count)
+    public IReadOnlyList<string> EnsureActivations(ModelSession model, IReadOnlyList<LayerDescription> layers, int start, int count) =>
+        EnsureActivations(_run, model, layers, start, count);
+
+    private IReadOnlyList<string> EnsureActivations(StimulusSet set, ModelSession model, IReadOnlyList<LayerDescription> layers, int start, int count)
     {
-        var keys = layers.Select(l => RowBlockKey(model, l, start, count)).ToList();
+        bool own = ReferenceEquals(set, _run);
+        bool whole = start == 0 && count == set.Table.Count;
+        if (!own && !whole) throw new ArgumentException("Row blocks are planned for the run's own stimuli only.", nameof(start));
+        var keys = layers.Select(l => own ? RowBlockKey(model, l, start, count) : ActivationKey(set, model, l)).ToList();
         var missing = new List<(LayerDescription Layer, string Key)>();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -133,12 +148,11 @@ internal sealed class RunContext : IDisposable
         }
         if (missing.Count == 0) return keys;
 
-        bool whole = start == 0 && count == Stimuli.Count;
-        var rows = whole ? Stimuli : Stimuli.Slice(start, count);
-        var range = whole ? "" : $" (stimuli {start}–{start + count - 1})";
+        var rows = whole ? set.Table : set.Table.Slice(start, count);
+        var range = whole ? (own ? "" : $" ({set.Table.Source})") : $" (stimuli {start}–{start + count - 1})";
         Log.LogInformation("Model {Model}: extracting {Count} of {Total} layers for {N} stimuli{Range}", model.Name, missing.Count, layers.Count, count, range);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var view = model.Model.Extract(whole ? _stimulusView : Data.StimulusDataView.Create(ML, rows), missing.Select(m => m.Layer).ToList(), Config.Extraction);
+        var view = model.Model.Extract(whole ? set.View : Data.StimulusDataView.Create(ML, rows), missing.Select(m => m.Layer).ToList(), Config.Extraction);
         var temporaries = missing.Select(m => Cache.TemporaryPathFor("activations", m.Key)).ToList();
         try
         {
@@ -152,7 +166,7 @@ internal sealed class RunContext : IDisposable
                 {
                     ["what"] = $"{model.Name}/{layer.Name}{range}",
                     ["model"] = model.Name, ["fingerprint"] = model.Model.Fingerprint, ["layer"] = layer.Name, ["networkName"] = layer.NetworkName,
-                    ["shape"] = new long[] { count, layer.FeatureCount }, ["stimulusSet"] = StimulusSetKey, ["rows"] = new[] { start, count },
+                    ["shape"] = new long[] { count, layer.FeatureCount }, ["stimulusSet"] = set.Key, ["rows"] = new[] { start, count },
                 });
             }
         }
@@ -174,16 +188,34 @@ internal sealed class RunContext : IDisposable
     }
 
     /// <summary>The RDM of a layer from the cache, computed and cached if missing; nothing is written to the run folder.</summary>
-    public Rdm CachedLayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric)
+    public Rdm CachedLayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric) => CachedLayerRdm(_run, model, layer, metric);
+
+    /// <summary>
+    /// The RDM of a layer over <paramref name="stimuli"/>, another stimulus set than the run's (e.g. the edited images
+    /// of a distractor condition), in that set's order: activations and RDM cached by the set's content like the run's
+    /// own, so a rerun recomputes nothing; the square RDM is written to <paramref name="outputPath"/> (inside the run folder).
+    /// </summary>
+    public Rdm LayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric, StimulusTable stimuli, string outputPath)
     {
-        var key = LayerRdmKey(model, layer, metric);
+        ArgumentNullException.ThrowIfNull(stimuli);
+        if (!_otherSets.TryGetValue(stimuli, out var set))
+            _otherSets[stimuli] = set = new StimulusSet(stimuli, Run.StimulusSetKey.Compute(stimuli), Data.StimulusDataView.Create(ML, stimuli));
+        var rdm = CachedLayerRdm(set, model, layer, metric);
+        WriteSquare(rdm, outputPath);
+        return rdm;
+    }
+
+    private Rdm CachedLayerRdm(StimulusSet set, ModelSession model, LayerDescription layer, DistanceMetric metric)
+    {
+        var key = LayerRdmKey(set, model, layer, metric);
         if (_rdms.TryGetValue(key, out var known)) return known;
-        Cache.MarkUsed("activations", ActivationKey(model, layer));
-        var what = $"model '{model.Name}', layer '{layer.Name}'";
-        var rdm = CachedRdm(key, what, $"{model.Name}/{layer.Name} {EnumNames.Name(metric)}", () =>
+        Cache.MarkUsed("activations", ActivationKey(set, model, layer));
+        var own = ReferenceEquals(set, _run);
+        var what = $"model '{model.Name}', layer '{layer.Name}'" + (own ? "" : $" ({set.Table.Source})");
+        var rdm = CachedRdm(set, key, what, $"{model.Name}/{layer.Name} {EnumNames.Name(metric)}" + (own ? "" : $" over {set.Table.Source}"), () =>
         {
-            using var matrix = NpyMatrix.Open(ActivationPath(model, layer));
-            return Compute(matrix, metric);
+            using var matrix = NpyMatrix.Open(ActivationPath(set, model, layer));
+            return Compute(set.Table, matrix, metric);
         });
         return _rdms[key] = rdm;
     }
@@ -203,7 +235,7 @@ internal sealed class RunContext : IDisposable
         var key = TargetRdmKey(target);
         if (_rdms.TryGetValue(key, out var known)) return known;
         Cache.MarkUsed("targets", baseKey);
-        var rdm = CachedRdm(key, $"target '{target.Name}'", $"target {target.Name} {EnumNames.Name(target.Metric)}", () =>
+        var rdm = CachedRdm(_run, key, $"target '{target.Name}'", $"target {target.Name} {EnumNames.Name(target.Metric)}", () =>
         {
             Log.LogInformation("Target {Target}: computing", target.Name);
             var representation = target.Target.Compute(Stimuli, Cancellation);
@@ -222,14 +254,14 @@ internal sealed class RunContext : IDisposable
                 });
             Cache.Statistics.TargetMiss();
             using var matrix = NpyMatrix.Open(vectors);
-            return Compute(matrix, target.Metric);
+            return Compute(Stimuli, matrix, target.Metric);
         });
         return _rdms[key] = rdm;
     }
 
-    private (Rdm Rdm, IReadOnlyList<string> Warnings) Compute(IFeatureMatrix matrix, DistanceMetric metric)
+    private (Rdm Rdm, IReadOnlyList<string> Warnings) Compute(StimulusTable stimuli, IFeatureMatrix matrix, DistanceMetric metric)
     {
-        var result = RdmCalculator.Compute(matrix, Stimuli.Ids, metric, RdmOptions, Log);
+        var result = RdmCalculator.Compute(matrix, stimuli.Ids, metric, RdmOptions, Log);
         return (result.Rdm, result.Warnings);
     }
 
@@ -237,15 +269,15 @@ internal sealed class RunContext : IDisposable
     /// An RDM from the cache or computed and cached. The warnings of its computation are kept in the
     /// entry's sidecar and go to the manifest on every use, so a cache hit reports what the computation did.
     /// </summary>
-    private Rdm CachedRdm(string key, string label, string what, Func<(Rdm Rdm, IReadOnlyList<string> Warnings)> compute)
+    private Rdm CachedRdm(StimulusSet set, string key, string label, string what, Func<(Rdm Rdm, IReadOnlyList<string> Warnings)> compute)
     {
-        long pairs = (long)Stimuli.Count * (Stimuli.Count - 1) / 2;
+        long pairs = (long)set.Table.Count * (set.Table.Count - 1) / 2;
         Rdm rdm;
         IReadOnlyList<string> warnings;
         if (Cache.TryGet("rdms", key, new[] { pairs }, out var path))
         {
             Cache.Statistics.RdmHit();
-            rdm = new Rdm(Stimuli.Ids, Npy.ReadFloat64(path).Data, "cached");
+            rdm = new Rdm(set.Table.Ids, Npy.ReadFloat64(path).Data, "cached");
             warnings = Cache.WarningsOf("rdms", key);
         }
         else
@@ -254,7 +286,7 @@ internal sealed class RunContext : IDisposable
             (rdm, warnings) = compute();
             var condensed = rdm.CondensedArray;
             Cache.Store("rdms", key, temporary => Npy.Write(temporary, condensed, new[] { pairs }),
-                new Dictionary<string, object?> { ["what"] = what, ["shape"] = new[] { pairs }, ["stimulusSet"] = StimulusSetKey }, warnings);
+                new Dictionary<string, object?> { ["what"] = what, ["shape"] = new[] { pairs }, ["stimulusSet"] = set.Key }, warnings);
         }
         foreach (var w in warnings) Manifest.Warnings.Add($"{label}: {w}");
         return rdm;
@@ -265,5 +297,14 @@ internal sealed class RunContext : IDisposable
         if (File.Exists(path) && Manifest.Outputs.Contains(Output.Relative(path))) return;
         Npy.Write(path, rdm.ToSquare(), new long[] { rdm.Count, rdm.Count });
         Manifest.Outputs.Add(Output.Relative(path));
+    }
+
+    /// <summary>A stimulus set activations are extracted for: the run's, or another one an analysis asks about.</summary>
+    private sealed class StimulusSet(StimulusTable table, string key, IDataView view)
+    {
+        public StimulusTable Table { get; } = table;
+        public string Key { get; } = key;
+        public IDataView View { get; } = view;
+        public HashSet<string> ExtractedModels { get; } = new(StringComparer.Ordinal);
     }
 }

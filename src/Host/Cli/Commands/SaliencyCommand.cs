@@ -191,7 +191,8 @@ internal static class SaliencyCommand
         return (image.Width, image.Height);
     }
 
-    private static PluginOptions ReadOptions(string? file)
+    /// <summary>Reads <c>--options FILE</c>: the target's options as a JSON object (relative paths from its folder), or none.</summary>
+    internal static PluginOptions ReadOptions(string? file)
     {
         if (file is null) return new PluginOptions(null, "--options", Environment.CurrentDirectory);
         var full = Path.GetFullPath(file);
