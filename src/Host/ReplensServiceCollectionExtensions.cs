@@ -19,6 +19,7 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton<IAnalysisKind, Analyses.TargetRsaAnalysis>();
         services.AddSingleton<IAnalysisKind, Analyses.BrainRsaAnalysis>();
         services.AddSingleton<IAnalysisKind, Analyses.CategorySelectivityAnalysis>();
+        services.AddSingleton<IAnalysisKind, Analyses.ReceptiveFieldsAnalysis>();
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton<Plugins.ExtensionDirectory>();
         services.AddSingleton<Run.RunExecutor>();

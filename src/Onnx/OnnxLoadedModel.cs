@@ -5,11 +5,13 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using RepLens.Abstractions;
+using RepLens.Abstractions.ReceptiveFields;
 using RepLens.Onnx.Extraction;
 using RepLens.Onnx.Graph;
 using RepLens.Onnx.Images;
 using RepLens.Imaging;
 using RepLens.Onnx.Layers;
+using RepLens.Onnx.ReceptiveFields;
 
 namespace RepLens.Onnx;
 
@@ -23,9 +25,10 @@ namespace RepLens.Onnx;
 /// (torchvision-exact decode, resize, crop) → <c>ExtractPixels</c> → <see cref="OnnxLayerScoringEstimator"/>
 /// (the rewritten graph, per-channel normalisation included; used instead of ML.NET's
 /// <c>ApplyOnnxModel</c>, which keeps every row's ONNX Runtime outputs alive) → one
-/// <c>VBuffer&lt;float&gt;</c> column per layer.
+/// <c>VBuffer&lt;float&gt;</c> column per layer. Convolutional networks also give back-projection plans
+/// of their layers and run on tensors in their input space (<see cref="IBackProjectableModel"/>).
 /// </summary>
-public sealed class OnnxLoadedModel : ILoadedModel
+public sealed class OnnxLoadedModel : IBackProjectableModel
 {
     private const string FingerprintVersion = "replens-onnx/1";
 
@@ -185,7 +188,6 @@ public sealed class OnnxLoadedModel : ILoadedModel
 
         var (modelBytes, inputName, plans) = BuildExtractionModel(states);
 
-        var gpu = ResolveGpu(options);
         var context = new MLContext(seed: 0);
         var imageColumn = FreshColumn(stimuli.Schema, "replens_image", plans);
         var pixelColumn = inputName;
@@ -194,16 +196,58 @@ public sealed class OnnxLoadedModel : ILoadedModel
             : ImagePixelExtractingEstimator.ColorsOrder.ARGB;
         var pipeline = context.Transforms.LoadStimulusImages(imageColumn, StimulusColumns.ImagePath, Preprocessing)
             .Append(context.Transforms.ExtractPixels(pixelColumn, imageColumn, ImagePixelExtractingEstimator.ColorBits.Rgb, order,
-                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: true))
-            .Append(context.Transforms.ApplyOnnxLayers(modelBytes, pixelColumn, new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth },
+                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f, outputAsFloatArray: true));
+        return Score(context, pipeline, stimuli, modelBytes, pixelColumn, plans, states, options, new[] { imageColumn, pixelColumn });
+    }
+
+    /// <inheritdoc />
+    public BackProjectionPlan PlanBackProjection(LayerDescription layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ThrowIfDisposed();
+        var state = ResolveLayers(new[] { layer })[0];
+        var plan = BackProjectionPlanner.Plan(_network, Name, state.Layer, Preprocessing.CropHeight, Preprocessing.CropWidth);
+        if (state.TokenAxis >= 0)
+            throw new NotSupportedException($"Model '{Name}', layer '{layer.Name}' is a token layer of a transformer; back-projection applies to convolutional networks.");
+        return plan;
+    }
+
+    /// <inheritdoc />
+    public IDataView ExtractFromInputTensors(IDataView inputs, string inputColumn, IReadOnlyList<LayerDescription> layers, ExtractionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentException.ThrowIfNullOrEmpty(inputColumn);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfDisposed();
+        var shape = new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth };
+        OnnxLayerScoringTransformer.CheckInput(inputs.Schema, inputColumn, shape);
+        var states = ResolveLayers(layers);
+        var plans = states.Select(s => new LayerOutputPlan(s.Layer.SafeName, s.Layer.NetworkName, s.ElementType, s.FullShape, s.Pooling, s.TokenAxis, _prefixTokens)).ToList();
+        var (modelBytes, inputName) = ExtractionGraphBuilder.Build(_network, Preprocessing.CropHeight, Preprocessing.CropWidth, Preprocessing, plans, null, networkInput: true);
+        var context = new MLContext(seed: 0);
+        var copy = FreshColumn(inputs.Schema, inputName, plans);
+        if (copy != inputName)
+            throw new ArgumentException($"The input view already has a column '{inputName}'; rename it.", nameof(inputs));
+        var pipeline = context.Transforms.CopyColumns(inputName, inputColumn);
+        return Score(context, pipeline, inputs, modelBytes, inputName, plans, states, options, new[] { inputName });
+    }
+
+    /// <summary>Appends the layer scoring to <paramref name="pipeline"/>, fits it and transforms <paramref name="data"/>.</summary>
+    private IDataView Score<T>(MLContext context, IEstimator<T> pipeline, IDataView data, byte[] modelBytes, string inputName,
+        List<LayerOutputPlan> plans, IReadOnlyList<LayerState> states, ExtractionOptions options, string[] drop) where T : class, ITransformer
+    {
+        var gpu = ResolveGpu(options);
+        var full = pipeline
+            .Append(context.Transforms.ApplyOnnxLayers(modelBytes, inputName, new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth },
                 plans.Select((p, i) => new OnnxLayerOutput(p.OutputName, p.OutputShape, ColumnDimensions(states[i].Layer))).ToList(),
                 gpu, options.FallbackToCpu))
-            .Append(context.Transforms.DropColumns(imageColumn, pixelColumn));
+            .Append(context.Transforms.DropColumns(drop));
 
         ITransformer transformer;
         try
         {
-            transformer = pipeline.Fit(stimuli);
+            transformer = full.Fit(data);
         }
         catch (Exception ex) when (gpu is not null && ex is not OutOfMemoryException)
         {
@@ -215,7 +259,7 @@ public sealed class OnnxLoadedModel : ILoadedModel
         {
             if (transformer is IDisposable d) _owned.Add(d);
         }
-        return transformer.Transform(stimuli);
+        return transformer.Transform(data);
     }
 
     /// <summary>The rewritten model for <paramref name="layers"/> (used by Extract; exposed to benchmarks that run it directly).</summary>
@@ -280,16 +324,21 @@ public sealed class OnnxLoadedModel : ILoadedModel
     private static ILayerNamingStrategy ChooseNaming(OnnxModelSettings settings, PluginOptions options, OnnxGraph graph)
     {
         var requested = options.GetString("naming");
+        var unscoped = settings.UnscopedNaming;
         switch (requested)
         {
             case null or "auto":
-                return settings.Naming ?? (ModulePathNaming.Applies(graph) ? ModulePathNaming.Instance : NodeNameNaming.Instance);
+                if (settings.Naming is not null) return settings.Naming;
+                if (ModulePathNaming.Applies(graph)) return ModulePathNaming.Instance;
+                return unscoped is not null && unscoped.CanName(graph) ? unscoped : NodeNameNaming.Instance;
             case "module-path":
                 return ModulePathNaming.Instance;
             case "node-name":
                 return NodeNameNaming.Instance;
             default:
-                throw new ConfigurationErrorException($"{options.Path}.naming", $"'{requested}' is not a naming; expected auto, module-path or node-name.");
+                if (unscoped is not null && requested == unscoped.Id) return unscoped;
+                throw new ConfigurationErrorException($"{options.Path}.naming",
+                    $"'{requested}' is not a naming; expected auto, module-path, node-name{(unscoped is null ? "" : " or " + unscoped.Id)}.");
         }
     }
 

@@ -29,7 +29,7 @@ public class ClipImageExtractorTests
     {
         var services = new ServiceCollection();
         new ClipPlugin().ConfigureServices(services);
-        var registration = Assert.Single(services.Select(d => d.ImplementationInstance).OfType<ExtensionRegistration>());
+        var registration = Assert.Single(services.Select(d => d.ImplementationInstance).OfType<ExtensionRegistration>(), r => r.Kind == ExtensionKind.ModelExtractor);
         Assert.Equal(("clip", typeof(ClipImageExtractor)), (registration.Id, registration.ImplementationType));
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "plugins", "Clip", "plugin.json")));
         Assert.Contains("2103.00020", manifest.RootElement.GetProperty("citation").GetString());

@@ -64,10 +64,11 @@ public class ResNetExtractorTests
     }
 
     [Fact]
-    public void Open_BuiltInName_IsRefusedWithAClearMessage()
+    public void Open_UnknownBuiltInName_IsRefusedNamingTheBuiltInModels()
     {
-        var ex = Assert.Throws<ConfigurationErrorException>(() => new ResNetExtractor().Open(new ModelRequest("x", "resnet18-imagenet", null, PluginOptions.Empty)));
-        Assert.Contains("resnet", ex.Message);
+        var ex = Assert.Throws<ConfigurationErrorException>(() => new ResNetExtractor().Open(new ModelRequest("x", "resnet50-imagenet", null, PluginOptions.Empty)));
+        Assert.Contains("resnet50-imagenet", ex.Message);
+        Assert.Contains("resnet18-imagenet", ex.Message);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ namespace RepLens.Benchmarks;
 /// torchvision network with seeded random weights and draws the images).
 /// <code>
 /// dotnet run -c Release --project tools/Benchmarks -- extraction [--arch resnet18] [--images 40] [--repeats 5] [--layers op:Relu] [--work DIR] [--no-torch]
+/// dotnet run -c Release --project tools/Benchmarks -- extraction --model resnet18-imagenet [...]   (see BuiltInModelBenchmark)
 /// dotnet run -c Release --project tools/Benchmarks -- resize [--arch resnet18] [--work DIR]
 /// dotnet run -c Release --project tools/Benchmarks -- extraction-memory [--arch resnet50] [--images 100] [--mlnet-onnx]
 /// </code>
@@ -29,6 +30,7 @@ internal static class ExtractionBenchmark
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--model")) return BuiltInModelBenchmark.Run(args);
         var o = Options.Parse(args);
         var (modelPath, images) = Setup(o);
         using var model = OnnxLoadedModel.Open(modelPath, new OnnxModelSettings("resnet", Preprocessing.ImageNet));
@@ -184,7 +186,7 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>The helper script in the source tree (it imports tools/export_onnx.py).</summary>
-    private static string Script
+    internal static string Script
     {
         get
         {
@@ -206,7 +208,7 @@ internal static class ExtractionBenchmark
             .Fit(stimuli).Transform(stimuli);
     }
 
-    private static string Spread(List<double> a, List<double> b)
+    internal static string Spread(List<double> a, List<double> b)
     {
         var ratios = a.Zip(b, (x, y) => x / y).ToList();
         return $"{ratios.Min():F3}–{ratios.Max():F3}";
@@ -243,7 +245,7 @@ internal static class ExtractionBenchmark
         }
     }
 
-    private static List<string> RunPython(string[] arguments)
+    internal static List<string> RunPython(string[] arguments)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -256,11 +258,11 @@ internal static class ExtractionBenchmark
         return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
-    private static IDataView Stimuli(IEnumerable<string> images) =>
+    internal static IDataView Stimuli(IEnumerable<string> images) =>
         new MLContext().Data.LoadFromEnumerable(images.Select((p, i) => new StimulusRow { Id = $"s{i}", ImagePath = p, Category = "" }).ToList());
 
     /// <summary>Reads every layer of every row, copying the values out as a consumer (an RDM builder, a file writer) would.</summary>
-    private static void ConsumeView(IDataView view, IReadOnlyList<LayerDescription> layers)
+    internal static void ConsumeView(IDataView view, IReadOnlyList<LayerDescription> layers)
     {
         var columns = layers.Select(l => view.Schema[l.SafeName]).ToList();
         var sinks = layers.Select(l => new float[l.FeatureCount]).ToList();
@@ -278,7 +280,7 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>Decode + torchvision-exact resize and crop, as planar 0–255 floats in the model's channel order.</summary>
-    private static float[] Pixels(string path, Preprocessing pre)
+    internal static float[] Pixels(string path, Preprocessing pre)
     {
         var image = TorchvisionResize.ResizeAndCenterCrop(ImageDecoder.Decode(path), pre.ResizeShorterSide, pre.CropHeight, pre.CropWidth, pre.Interpolation);
         int n = image.Width * image.Height;
@@ -290,7 +292,7 @@ internal static class ExtractionBenchmark
     }
 
     /// <summary>Runs the model and copies each output into <paramref name="sinks"/> (as a consumer of the values would).</summary>
-    private static float[][] RunSession(InferenceSession session, string input, IReadOnlyList<string> outputs, float[] pixels, Preprocessing pre, float[][] sinks)
+    internal static float[][] RunSession(InferenceSession session, string input, IReadOnlyList<string> outputs, float[] pixels, Preprocessing pre, float[][] sinks)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(pixels, new long[] { 1, 3, pre.CropHeight, pre.CropWidth });
         using var runOptions = new RunOptions();
@@ -303,7 +305,7 @@ internal static class ExtractionBenchmark
     /// One warm-up round, then <paramref name="repeats"/> rounds of every action, the order rotated from
     /// round to round (so that none always runs first); seconds per action and round.
     /// </summary>
-    private static List<double>[] Interleaved(int repeats, Action[] actions)
+    internal static List<double>[] Interleaved(int repeats, Action[] actions)
     {
         foreach (var a in actions) a();
         var seconds = actions.Select(_ => new List<double>()).ToArray();
@@ -320,7 +322,7 @@ internal static class ExtractionBenchmark
         return seconds;
     }
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;

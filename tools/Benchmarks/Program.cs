@@ -13,6 +13,9 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["resize"] = ExtractionBenchmark.RunResizeComparison,
     ["extraction-memory"] = ExtractionBenchmark.RunMemory,
     ["saliency"] = SaliencyBenchmark.Run,
+    ["semantics"] = SemanticsBenchmark.Run,
+    ["semantics-fixture"] = SemanticsBenchmark.WriteFixture,
+    ["receptive-fields"] = ReceptiveFieldBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

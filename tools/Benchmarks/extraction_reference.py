@@ -3,6 +3,8 @@
 
   extraction_reference.py setup DIR ARCH N     export ARCH (torchvision, seeded random weights, 224 x 224)
                                                 to DIR/ARCH.onnx and draw N procedural 500 x 375 PNGs in DIR/images
+  extraction_reference.py images DIR N         only draw the N images (for the built-in resnet18-imagenet, which
+                                                needs no export)
   extraction_reference.py torch DIR ARCH N      PyTorch CPU eager on the first N images with the same layers
                                                 (every ReLU module call, copied out by forward hooks): loads
                                                 the model, prints "ready", then for every line read from stdin
@@ -23,9 +25,13 @@ import export_onnx  # noqa: E402
 
 
 def setup(folder, arch, n):
-    os.makedirs(os.path.join(folder, "images"), exist_ok=True)
     model, pre, example = export_onnx.build_model("torchvision", arch, random_weights=True, seed=0)
     export_onnx.export(model, example, os.path.join(folder, arch + ".onnx"), preprocessing=pre)
+    images(folder, n)
+
+
+def images(folder, n):
+    os.makedirs(os.path.join(folder, "images"), exist_ok=True)
     rng = np.random.default_rng(0)
     y, x = np.mgrid[0:375, 0:500]
     for i in range(n):
@@ -57,6 +63,8 @@ def eager(folder, arch, n):
 if __name__ == "__main__":
     if sys.argv[1] == "setup":
         setup(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif sys.argv[1] == "images":
+        images(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "torch":
         eager(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:

@@ -17,17 +17,24 @@ public sealed class NpyRowWriter : IDisposable
     /// <param name="path">The final path; an existing file is replaced on <see cref="Commit"/>.</param>
     /// <param name="rows">N, the number of rows that will be appended.</param>
     /// <param name="columns">P, the length of every row.</param>
-    public NpyRowWriter(string path, int rows, int columns)
+    /// <param name="shape">
+    /// The shape written to the header when the rows are slices of a higher-rank array in C order, e.g.
+    /// [units, constants, C, H, W] for N = units × constants rows of P = C × H × W values; its product must be
+    /// N × P. <c>null</c> writes [N, P].
+    /// </param>
+    public NpyRowWriter(string path, int rows, int columns, IReadOnlyList<long>? shape = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (shape is not null && shape.Aggregate(1L, (a, d) => a * d) != (long)rows * columns)
+            throw new ArgumentException($"Shape [{string.Join(", ", shape)}] does not hold {rows} rows of {columns} values.", nameof(shape));
         Rows = rows;
         Columns = columns;
         _writer = new AtomicFileWriter(path, 1 << 20);
         try
         {
-            _writer.Stream.Write(NpyHeader.Encode(NpyDataType.Float32, [rows, columns], fortranOrder: false));
+            _writer.Stream.Write(NpyHeader.Encode(NpyDataType.Float32, shape?.ToArray() ?? [rows, columns], fortranOrder: false));
         }
         catch
         {

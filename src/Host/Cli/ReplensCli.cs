@@ -24,6 +24,8 @@ internal static class ReplensCli
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SelectivityCommand.Create());
         root.Subcommands.Add(SaliencyCommand.Create());
+        root.Subcommands.Add(SemanticsCommand.Create());
+        root.Subcommands.Add(ReceptiveFieldsCommand.Create());
         return root;
     }
 

@@ -109,6 +109,31 @@ internal static class FigureWriter
         Save(model, pathWithoutExtension);
     }
 
+    /// <summary>
+    /// One bar per index (e.g. the summed response of every channel of a layer), grey, with the bars in
+    /// <paramref name="highlighted"/> in the first palette colour and labelled in the legend.
+    /// </summary>
+    public static void SaveBars(string pathWithoutExtension, string title, string xLabel, string yLabel, IReadOnlyList<double> values,
+        IReadOnlyCollection<int> highlighted, string highlightLabel, string? subtitle = null)
+    {
+        var model = NewModel(title, subtitle);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xLabel, Minimum = -0.5, Maximum = values.Count - 0.5, MajorGridlineStyle = LineStyle.None });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
+        var rest = new RectangleBarSeries { Title = "other channels", FillColor = OxyColor.FromRgb(150, 150, 150), StrokeThickness = 0 };
+        var marked = new RectangleBarSeries { Title = highlightLabel, FillColor = Palette[1], StrokeColor = Palette[1], StrokeThickness = 1 };
+        double half = values.Count > 200 ? 0.5 : 0.4;
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsFinite(values[i])) continue;
+            var bar = new RectangleBarItem(i - half, Math.Min(0, values[i]), i + half, Math.Max(0, values[i]));
+            (highlighted.Contains(i) ? marked : rest).Items.Add(bar);
+        }
+        model.Series.Add(rest);
+        model.Series.Add(marked);
+        model.Annotations.Add(new LineAnnotation { Type = LineAnnotationType.Horizontal, Y = 0, Color = OxyColors.Black, StrokeThickness = 0.8 });
+        Save(model, pathWithoutExtension);
+    }
+
     /// <summary>A square matrix as a heat map (e.g. an RDM), rows top to bottom.</summary>
     public static void SaveHeatmap(string pathWithoutExtension, string title, double[,] values, string colorLabel, string? subtitle = null)
     {

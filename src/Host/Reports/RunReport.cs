@@ -79,9 +79,10 @@ internal static class RunReport
             sb.Append("<tr><td>").Append(E(mo.Name)).Append("</td><td>").Append(E(mo.Family)).Append("</td><td>").Append(E(mo.BuiltIn ?? mo.File ?? ""))
               .Append("</td><td class=\"hash\">").Append(E(mo.FileSha256 ?? mo.Fingerprint)).Append("</td><td>").Append(E(mo.Preprocessing))
               .Append("</td><td>").Append(E($"{mo.Layers.Count}: {string.Join(", ", mo.Layers.Take(40))}{(mo.Layers.Count > 40 ? ", …" : "")}")).Append("</td></tr>");
-        sb.Append("</tbody></table>\n<h3>Targets</h3><table><thead><tr><th>name</th><th>kind</th><th>metric</th><th>fingerprint</th></tr></thead><tbody>");
+        sb.Append("</tbody></table>\n<h3>Targets</h3><table><thead><tr><th>name</th><th>kind</th><th>metric</th><th>description</th><th>fingerprint</th></tr></thead><tbody>");
         foreach (var t in m.Targets)
-            sb.Append("<tr><td>").Append(E(t.Name)).Append("</td><td>").Append(E(t.Kind)).Append("</td><td>").Append(E(t.Metric)).Append("</td><td class=\"hash\">").Append(E(t.Fingerprint)).Append("</td></tr>");
+            sb.Append("<tr><td>").Append(E(t.Name)).Append("</td><td>").Append(E(t.Kind)).Append("</td><td>").Append(E(t.Metric))
+              .Append("</td><td>").Append(E(t.Description ?? "")).Append("</td><td class=\"hash\">").Append(E(t.Fingerprint)).Append("</td></tr>");
         sb.Append("</tbody></table>\n</section>\n");
 
         sb.Append("<section id=\"manifest\"><h2>Manifest</h2><dl class=\"stats\">");

@@ -20,6 +20,7 @@ internal sealed class RunContext : IDisposable
     private readonly Func<BrainConfig, IBrainDataset>? _openBrain;
     private readonly HashSet<string> _extractedModels = new(StringComparer.Ordinal);
     private readonly IDataView _stimulusView;
+    private readonly string _annotationKey;
 
     public RunContext(RunConfig config, StimulusTable stimuli, string stimulusSetKey, IReadOnlyList<ModelSession> models,
         IReadOnlyList<TargetSession> targets, RunOutput output, RunManifest manifest, ArtifactCache cache, MLContext ml,
@@ -38,6 +39,7 @@ internal sealed class RunContext : IDisposable
         Log = log;
         Cancellation = cancellation;
         _stimulusView = Data.StimulusDataView.Create(ml, stimuli);
+        _annotationKey = Run.StimulusSetKey.Annotations(stimuli);
         RdmOptions = new RdmOptions
         {
             Device = config.Device,
@@ -148,7 +150,7 @@ internal sealed class RunContext : IDisposable
     /// <summary>The RDM of a target (cached; written to <c>rdms/targets/</c>).</summary>
     public Rdm TargetRdm(TargetSession target)
     {
-        var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey);
+        var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
         var key = ContentHash.Of(baseKey, "rdm", EnumNames.Name(target.Metric), EnumNames.Name(Config.Precision));
         if (_rdms.TryGetValue(key, out var known)) return known;
         var rdm = CachedRdm(key, () =>

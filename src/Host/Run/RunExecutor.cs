@@ -129,7 +129,7 @@ internal sealed class RunExecutor(
             try
             {
                 var target = extensions.Target(t.Kind, $"{t.Path}.kind");
-                var configured = target.Open(new TargetRequest(t.Name, t.Options));
+                var configured = target.Open(new TargetRequest(t.Name, t.Options) { CacheDirectory = PluginCacheDirectory(config, t.Kind) });
                 sessions.Add(new TargetSession(t, configured, t.Metric ?? target.DefaultMetric));
             }
             catch (ConfigurationErrorException e)
@@ -143,6 +143,9 @@ internal sealed class RunExecutor(
         }
         return sessions;
     }
+
+    /// <summary>The folder a target kind may keep its own cache in (e.g. per-caption embeddings): inside the run's cache.</summary>
+    public static string PluginCacheDirectory(RunConfig config, string kind) => Path.Combine(config.EffectiveCacheDirectory, "plugins", kind);
 
     private RunManifest NewManifest(RunConfig config, StimulusTable stimuli, string setKey, List<ModelSession> models, List<TargetSession> targets)
     {
@@ -163,7 +166,8 @@ internal sealed class RunExecutor(
                 m.Model.Preprocessing.ToString(), m.Layers.Select(l => l.Name).ToList()));
         }
         foreach (var t in targets)
-            manifest.Targets.Add(new RunManifest.TargetInfo(t.Name, t.Config.Kind, t.Target.Fingerprint, EnumNames.Name(t.Metric)));
+            manifest.Targets.Add(new RunManifest.TargetInfo(t.Name, t.Config.Kind, t.Target.Fingerprint, EnumNames.Name(t.Metric),
+                t.Target is ITextEmbeddingTarget text ? text.EncoderDescription : extensions.Target(t.Config.Kind, $"{t.Config.Path}.kind").Description));
         foreach (var p in catalog.Loaded)
             manifest.Plugins.Add(new RunManifest.PluginInfo(p.Name, p.Version, p.ContractVersion.ToString(3), p.Sha256, p.Folder));
         return manifest;

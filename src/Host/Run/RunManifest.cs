@@ -41,7 +41,8 @@ internal sealed class RunManifest
 
     public sealed record StimuliInfo(string Path, int Count, string SetKey, int Skipped, IReadOnlyList<string> SkippedIds);
     public sealed record ModelInfo(string Name, string Family, string? BuiltIn, string? File, string? FileSha256, string Fingerprint, string Preprocessing, IReadOnlyList<string> Layers);
-    public sealed record TargetInfo(string Name, string Kind, string Fingerprint, string Metric);
+    /// <summary>A target of the run; <paramref name="Description"/> says what it measures (for caption targets: the encoder, and that it is not the seed paper's).</summary>
+    public sealed record TargetInfo(string Name, string Kind, string Fingerprint, string Metric, string? Description = null);
     public sealed record PluginInfo(string Name, string Version, string ContractVersion, string Sha256, string Folder);
     /// <summary>One analysis of the run: the question it answers, its statistics, the files it wrote and the papers behind its methods.</summary>
     public sealed record AnalysisInfo(string Kind, string Question, IReadOnlyDictionary<string, string> Statistics,

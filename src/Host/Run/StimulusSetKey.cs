@@ -18,4 +18,20 @@ internal static class StimulusSetKey
         });
         return ContentHash.Of(parts);
     }
+
+    /// <summary>
+    /// A hash of the table's categories and captions: targets that read them (the category model, caption
+    /// semantics) must be recomputed when they change, though images and ids are the same.
+    /// </summary>
+    public static string Annotations(StimulusTable stimuli)
+    {
+        var parts = new List<string>(stimuli.Count * 3);
+        foreach (var s in stimuli)
+        {
+            parts.Add(s.Category ?? "\0");
+            parts.Add(s.Captions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            parts.AddRange(s.Captions);
+        }
+        return ContentHash.Of([.. parts]);
+    }
 }

@@ -11,12 +11,14 @@ namespace RepLens.Onnx.Extraction;
 /// (ML.NET needs them) — cast to float, token-pooled where asked, named by the ML.NET column names —
 /// and only the nodes those outputs need. An optional input adapter (an ONNX graph from the normalised
 /// pixels to the network's input, e.g. a Caffe-style mean-image subtraction) is inlined between the two.
+/// With <c>networkInput</c> the new input is the network's own input space instead (tensors that need no
+/// preprocessing, e.g. back-projected patterns): no normalisation and no adapter.
 /// </summary>
 internal static class ExtractionGraphBuilder
 {
     internal static (byte[] Model, string InputName) Build(
         OnnxNetwork network, int height, int width, Preprocessing preprocessing, IReadOnlyList<LayerOutputPlan> outputs,
-        ModelProto? inputAdapter = null)
+        ModelProto? inputAdapter = null, bool networkInput = false)
     {
         var plans = outputs.ToList();
         var graph = GraphRewriter.Prune(network.Model.Graph, plans.Select(p => p.ValueName));
@@ -46,7 +48,7 @@ internal static class ExtractionGraphBuilder
         foreach (var p in planned) names.Add(p);
 
         // Input: raw pixels, then scale, mean and std per channel, then the model's own input.
-        var pixels = Fresh("replens_pixels");
+        var pixels = Fresh(networkInput ? "replens_input" : "replens_pixels");
         var prefix = new List<NodeProto>();
         string current = pixels;
         void Append(string op, string input2, string? output = null, params AttributeProto[] attributes)
@@ -57,7 +59,7 @@ internal static class ExtractionGraphBuilder
             current = outName;
         }
         double inverseScale = 1.0 / preprocessing.PixelScale;
-        if (preprocessing.PixelScale != 1f)
+        if (preprocessing.PixelScale != 1f && !networkInput)
         {
             // torchvision's ToTensor divides by 255; dividing (rather than multiplying by 1/255) matches it bit for bit.
             bool integral = Math.Abs(inverseScale - Math.Round(inverseScale)) < 1e-4;
@@ -65,19 +67,19 @@ internal static class ExtractionGraphBuilder
             prefix.Add(GraphRewriter.FloatConstant(c, Array.Empty<long>(), new[] { integral ? (float)Math.Round(inverseScale) : preprocessing.PixelScale }));
             Append(integral ? "Div" : "Mul", c);
         }
-        if (preprocessing.Mean.Any(m => m != 0f))
+        if (preprocessing.Mean.Any(m => m != 0f) && !networkInput)
         {
             var c = Fresh("replens_mean");
             prefix.Add(GraphRewriter.FloatConstant(c, new long[] { 1, 3, 1, 1 }, preprocessing.Mean.ToArray()));
             Append("Sub", c);
         }
-        if (preprocessing.Std.Any(s => s != 1f))
+        if (preprocessing.Std.Any(s => s != 1f) && !networkInput)
         {
             var c = Fresh("replens_std");
             prefix.Add(GraphRewriter.FloatConstant(c, new long[] { 1, 3, 1, 1 }, preprocessing.Std.ToArray()));
             Append("Div", c);
         }
-        if (inputAdapter is not null)
+        if (inputAdapter is not null && !networkInput)
         {
             InlineAdapter(inputAdapter, graph, prefix, current, imageInput, Fresh);
         }

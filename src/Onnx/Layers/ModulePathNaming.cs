@@ -154,7 +154,8 @@ public sealed class ModulePathNaming : ILayerNamingStrategy
         return OpKinds.KindOf(op);
     }
 
-    private static Dictionary<string, string> ReadFoldedBatchNorms(OnnxGraph graph)
+    /// <summary>The conv → batch-norm module map of <see cref="FoldedBatchNormKey"/>; empty when the model has none.</summary>
+    internal static Dictionary<string, string> ReadFoldedBatchNorms(OnnxGraph graph)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!graph.Metadata.TryGetValue(FoldedBatchNormKey, out var json) || string.IsNullOrWhiteSpace(json)) return map;
