@@ -8,14 +8,20 @@ configuration=${CONFIGURATION:-Release}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Optional test dependencies from Debian's packages (headless Chromium renders the HTML report).
+# Optional test dependencies from Debian's packages: headless Chromium renders the HTML report; Slurm
+# (slurmctld, slurmd, slurm-client: ~13 MB) lets the tests start a one-node cluster for `replens slurm`.
 # Installed when this runs as root with apt-get (CI, fresh machines); otherwise those tests are
 # skipped with their reason. REPLENS_NO_INSTALL=1 turns this off.
 if [ "${REPLENS_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  if ! command -v chromium >/dev/null; then
-    echo "installing test dependencies (chromium) ..."
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
-      || echo "could not install chromium; the report-rendering test will be skipped"
+  wanted=()
+  command -v chromium >/dev/null || wanted+=(chromium)
+  { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null; } || wanted+=(slurmctld slurmd slurm-client)
+  if [ ${#wanted[@]} -gt 0 ]; then
+    echo "installing test dependencies (${wanted[*]}) ..."
+    apt_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; }
+    for p in "${wanted[@]}"; do
+      apt_install "$p" || { apt-get update -qq >/dev/null 2>&1; apt_install "$p"; } || echo "could not install $p; the tests that need it will be skipped"
+    done
   fi
 fi
 

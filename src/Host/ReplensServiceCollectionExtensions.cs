@@ -24,6 +24,10 @@ internal static class ReplensServiceCollectionExtensions
         services.AddSingleton<Plugins.ExtensionDirectory>();
         services.AddSingleton<Run.RunExecutor>();
         services.AddSingleton<Run.ModelOpener>();
+        services.AddSingleton<Sharding.ShardRunner>();
+        services.AddSingleton<Sharding.ShardMerger>();
+        services.AddSingleton<Scheduling.ShardSubmitter>();
+        services.AddSingleton<Scheduling.IScheduler, Scheduling.SlurmScheduler>();
         return services;
     }
 }

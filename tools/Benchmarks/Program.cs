@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["extraction"] = ExtractionBenchmark.Run,
     ["resize"] = ExtractionBenchmark.RunResizeComparison,
     ["extraction-memory"] = ExtractionBenchmark.RunMemory,
+    ["scaleout"] = ScaleOutBenchmark.Run,
     ["saliency"] = SaliencyBenchmark.Run,
     ["semantics"] = SemanticsBenchmark.Run,
     ["semantics-fixture"] = SemanticsBenchmark.WriteFixture,

@@ -56,10 +56,46 @@ public static class AtomicFile
         Write(path, s => s.Write(copy));
     }
 
-    /// <summary>A fresh temporary name beside <paramref name="finalPath"/>.</summary>
+    /// <summary>
+    /// A fresh temporary name beside <paramref name="finalPath"/>:
+    /// <c>&lt;final&gt;.tmp-&lt;pid&gt;@&lt;host&gt;-&lt;guid&gt;</c>. The process id and host name say who is
+    /// writing it, so that a cache in a folder shared by several machines (a cluster) removes only the
+    /// temporaries of processes that are known to be gone (see <see cref="TryGetWriter"/>).
+    /// </summary>
     /// <param name="finalPath">The path the file will be renamed to.</param>
     public static string TemporaryNameFor(string finalPath) =>
-        $"{finalPath}{Marker}{Environment.ProcessId}-{Guid.NewGuid():N}";
+        $"{finalPath}{Marker}{Environment.ProcessId}@{HostName}-{Guid.NewGuid():N}";
+
+    /// <summary>This machine's name as it appears in temporary names (characters other than letters, digits, '.' and '_' become '_').</summary>
+    public static string HostName { get; } = string.Concat(Environment.MachineName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' ? c : '_'));
+
+    /// <summary>
+    /// Which process wrote a temporary file: its process id and, for names made by this version, its
+    /// host name (<c>null</c> for names without one, which older versions made on the local machine).
+    /// </summary>
+    /// <param name="path">A temporary file path.</param>
+    /// <param name="processId">The writer's process id.</param>
+    /// <param name="host">The writer's host name, or <c>null</c> if the name has none.</param>
+    /// <returns>Whether <paramref name="path"/> is a temporary name with a readable process id.</returns>
+    public static bool TryGetWriter(string path, out int processId, out string? host)
+    {
+        processId = 0;
+        host = null;
+        var name = Path.GetFileName(path);
+        var at = name.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0) return false;
+        var rest = name[(at + Marker.Length)..];
+        var dash = rest.LastIndexOf('-');
+        if (dash <= 0) return false;
+        var owner = rest[..dash];
+        var sign = owner.IndexOf('@');
+        if (sign >= 0)
+        {
+            host = owner[(sign + 1)..];
+            owner = owner[..sign];
+        }
+        return int.TryParse(owner, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out processId);
+    }
 
     /// <summary>Whether <paramref name="path"/> is a temporary file left by an interrupted write.</summary>
     /// <param name="path">A file path.</param>

@@ -66,6 +66,9 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
         public double PAdjusted { get; set; } = double.NaN;
     }
 
+    public IEnumerable<(string Model, DistanceMetric Metric)> LayerRdms(object settings) =>
+        ((BrainRsaSettings)settings).Models.Select(m => (m, ((BrainRsaSettings)settings).LayerMetric));
+
     public void Run(RunContext context, object settings)
     {
         var s = (BrainRsaSettings)settings;

@@ -52,6 +52,9 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
         "relative_depth", "network_name", "comparison", "layer_metric", "target_metric", "permutations", "bootstrap", "n_stimuli",
     };
 
+    public IEnumerable<(string Model, DistanceMetric Metric)> LayerRdms(object settings) =>
+        ((TargetRsaSettings)settings).Models.Select(m => (m, ((TargetRsaSettings)settings).LayerMetric));
+
     public void Run(RunContext context, object settings)
     {
         var s = (TargetRsaSettings)settings;

@@ -23,6 +23,10 @@ internal static class ReplensCli
         root.Subcommands.Add(NoiseCeilingCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SelectivityCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(SlurmCommand.Create());
+        root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(SaliencyCommand.Create());
         root.Subcommands.Add(SemanticsCommand.Create());
         root.Subcommands.Add(ReceptiveFieldsCommand.Create());

@@ -22,4 +22,10 @@ internal interface IAnalysisKind
 
     /// <summary>Runs the analysis: tables, figures and manifest entries go to the run folder through <paramref name="context"/>.</summary>
     void Run(RunContext context, object settings);
+
+    /// <summary>
+    /// The layer RDMs the analysis will ask for, as (model, metric) pairs, so that the shards of a sharded
+    /// run compute them next to the activations. None by default: the merge computes whatever is missing.
+    /// </summary>
+    IEnumerable<(string Model, RepLens.Abstractions.DistanceMetric Metric)> LayerRdms(object settings) => [];
 }

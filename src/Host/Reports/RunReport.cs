@@ -94,6 +94,10 @@ internal static class RunReport
         Row("device / precision", $"{m.Device} / {m.Precision}");
         Row("config SHA-256", m.ConfigSha256);
         Row("cache", $"{m.Cache.Folder}: activations {m.Cache.ActivationHits} reused, {m.Cache.ActivationMisses} computed; RDMs {m.Cache.RdmHits} reused, {m.Cache.RdmMisses} computed");
+        if (m.Sharding is { } sh)
+            Row("sharding", $"merged from {sh.Shards} shards ({sh.Units} work units, plan {sh.PlanHash[..Math.Min(12, sh.PlanHash.Length)]}" +
+                (sh.AssembledActivations > 0 ? $", {sh.AssembledActivations} layers assembled from stimulus blocks" : "") +
+                $") on {string.Join(", ", sh.Runs.Select(r => r.Host).Distinct())}");
         sb.Append("</dl>\n<h3>Plugins</h3><table><thead><tr><th>plugin</th><th>version</th><th>contracts</th><th>SHA-256</th></tr></thead><tbody>");
         foreach (var p in m.Plugins)
             sb.Append("<tr><td>").Append(E(p.Name)).Append("</td><td>").Append(E(p.Version)).Append("</td><td>").Append(E(p.ContractVersion)).Append("</td><td class=\"hash\">").Append(E(p.Sha256)).Append("</td></tr>");

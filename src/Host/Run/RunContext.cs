@@ -96,107 +96,173 @@ internal sealed class RunContext : IDisposable
     public string ActivationKey(ModelSession model, LayerDescription layer) =>
         ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey);
 
+    /// <summary>The key of the rows [<paramref name="start"/>, start + count) of a layer's activations (a shard's block of a stimulus-split layer).</summary>
+    public string RowBlockKey(ModelSession model, LayerDescription layer, int start, int count) =>
+        start == 0 && count == Stimuli.Count
+            ? ActivationKey(model, layer)
+            : ContentHash.Of(ArtifactCache.FormatVersion, "activation-rows", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey,
+                start.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The key of a layer RDM under <paramref name="metric"/>.</summary>
+    public string LayerRdmKey(ModelSession model, LayerDescription layer, DistanceMetric metric) =>
+        ContentHash.Of(ArtifactCache.FormatVersion, "rdm", ActivationKey(model, layer), EnumNames.Name(metric), EnumNames.Name(Config.Precision));
+
+    private string TargetBaseKey(TargetSession target) =>
+        ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
+
+    /// <summary>The key of a target's RDM.</summary>
+    public string TargetRdmKey(TargetSession target) =>
+        ContentHash.Of(TargetBaseKey(target), "rdm", EnumNames.Name(target.Metric), EnumNames.Name(Config.Precision));
+
     /// <summary>The cached activation file of a layer; extracts every not-yet-cached layer of the model in one pass first.</summary>
     public string ActivationPath(ModelSession model, LayerDescription layer)
     {
-        EnsureActivations(model);
+        if (_extractedModels.Add(model.Name)) EnsureActivations(model, model.Layers, 0, Stimuli.Count);
         return Cache.PathFor("activations", ActivationKey(model, layer));
     }
 
-    private void EnsureActivations(ModelSession model)
+    /// <summary>
+    /// Makes sure the activations of <paramref name="layers"/> for the stimuli [<paramref name="start"/>,
+    /// start + count) are in the cache, extracting the missing ones in one pass. Returns their keys (in
+    /// layer order). Activations depend only on (model, layer, image), not on which other layers or
+    /// stimuli are extracted with them, so row blocks and layer groups assemble to the bytes of one pass.
+    /// </summary>
+    public IReadOnlyList<string> EnsureActivations(ModelSession model, IReadOnlyList<LayerDescription> layers, int start, int count)
     {
-        if (_extractedModels.Contains(model.Name)) return;
+        var keys = layers.Select(l => RowBlockKey(model, l, start, count)).ToList();
         var missing = new List<(LayerDescription Layer, string Key)>();
-        foreach (var layer in model.Layers)
+        for (int i = 0; i < layers.Count; i++)
         {
-            var key = ActivationKey(model, layer);
-            if (Cache.TryGet("activations", key, new long[] { Stimuli.Count, layer.FeatureCount }, out _)) Cache.Statistics.ActivationHit();
-            else missing.Add((layer, key));
+            if (Cache.TryGet("activations", keys[i], new long[] { count, layers[i].FeatureCount }, out _)) Cache.Statistics.ActivationHit();
+            else missing.Add((layers[i], keys[i]));
         }
-        if (missing.Count > 0)
+        if (missing.Count == 0) return keys;
+
+        bool whole = start == 0 && count == Stimuli.Count;
+        var rows = whole ? Stimuli : Stimuli.Slice(start, count);
+        var range = whole ? "" : $" (stimuli {start}–{start + count - 1})";
+        Log.LogInformation("Model {Model}: extracting {Count} of {Total} layers for {N} stimuli{Range}", model.Name, missing.Count, layers.Count, count, range);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var view = model.Model.Extract(whole ? _stimulusView : Data.StimulusDataView.Create(ML, rows), missing.Select(m => m.Layer).ToList(), Config.Extraction);
+        var temporaries = missing.Select(m => Cache.TemporaryPathFor("activations", m.Key)).ToList();
+        try
         {
-            Log.LogInformation("Model {Model}: extracting {Count} of {Total} layers for {N} stimuli", model.Name, missing.Count, model.Layers.Count, Stimuli.Count);
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            var view = model.Model.Extract(_stimulusView, missing.Select(m => m.Layer).ToList(), Config.Extraction);
-            var columns = missing.Select(m => new VectorColumnWriter.Column(m.Layer.SafeName, m.Layer.FeatureCount, $"layer '{m.Layer.Name}'",
-                Cache.PathFor("activations", m.Key))).ToList();
-            using (var progress = Progress.Start($"Model '{model.Name}'", Stimuli.Count, "images"))
-                VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, Stimuli, progress, Log, Cancellation);
-            foreach (var (layer, key) in missing)
+            var columns = missing.Select((m, i) => new VectorColumnWriter.Column(m.Layer.SafeName, m.Layer.FeatureCount, $"layer '{m.Layer.Name}'", temporaries[i])).ToList();
+            using (var progress = Progress.Start($"Model '{model.Name}'{range}", count, "images"))
+                VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, rows, progress, Log, Cancellation);
+            for (int i = 0; i < missing.Count; i++)
             {
+                var (layer, key) = missing[i];
                 Cache.Statistics.ActivationMiss();
-                Cache.Describe("activations", key, new Dictionary<string, object?>
+                Cache.Seal("activations", key, temporaries[i], new Dictionary<string, object?>
                 {
+                    ["what"] = $"{model.Name}/{layer.Name}{range}",
                     ["model"] = model.Name, ["fingerprint"] = model.Model.Fingerprint, ["layer"] = layer.Name, ["networkName"] = layer.NetworkName,
-                    ["shape"] = new[] { Stimuli.Count, layer.FeatureCount }, ["stimulusSet"] = StimulusSetKey,
+                    ["shape"] = new long[] { count, layer.FeatureCount }, ["stimulusSet"] = StimulusSetKey, ["rows"] = new[] { start, count },
                 });
             }
-            Log.LogInformation("Model {Model}: extracted in {Seconds:0.0} s ({Rate:0.0} images/s)", model.Name, started.Elapsed.TotalSeconds,
-                Stimuli.Count / Math.Max(1e-9, started.Elapsed.TotalSeconds));
         }
-        _extractedModels.Add(model.Name);
+        finally
+        {
+            foreach (var t in temporaries) if (File.Exists(t)) File.Delete(t);
+        }
+        Log.LogInformation("Model {Model}: extracted in {Seconds:0.0} s ({Rate:0.0} images/s)", model.Name, started.Elapsed.TotalSeconds,
+            count / Math.Max(1e-9, started.Elapsed.TotalSeconds));
+        return keys;
     }
 
     /// <summary>The RDM of a layer under <paramref name="metric"/> (cached; written to <c>rdms/&lt;model&gt;/</c>).</summary>
     public Rdm LayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric)
     {
-        var activationKey = ActivationKey(model, layer);
-        var key = ContentHash.Of(ArtifactCache.FormatVersion, "rdm", activationKey, EnumNames.Name(metric), EnumNames.Name(Config.Precision));
+        var rdm = CachedLayerRdm(model, layer, metric);
+        WriteSquare(rdm, Output.LayerRdm(model.Name, layer, metric));
+        return rdm;
+    }
+
+    /// <summary>The RDM of a layer from the cache, computed and cached if missing; nothing is written to the run folder.</summary>
+    public Rdm CachedLayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric)
+    {
+        var key = LayerRdmKey(model, layer, metric);
         if (_rdms.TryGetValue(key, out var known)) return known;
-        var rdm = CachedRdm(key, () =>
+        Cache.MarkUsed("activations", ActivationKey(model, layer));
+        var what = $"model '{model.Name}', layer '{layer.Name}'";
+        var rdm = CachedRdm(key, what, $"{model.Name}/{layer.Name} {EnumNames.Name(metric)}", () =>
         {
             using var matrix = NpyMatrix.Open(ActivationPath(model, layer));
-            return Compute(matrix, metric, $"model '{model.Name}', layer '{layer.Name}'");
+            return Compute(matrix, metric);
         });
-        WriteSquare(rdm, Output.LayerRdm(model.Name, layer, metric));
         return _rdms[key] = rdm;
     }
 
     /// <summary>The RDM of a target (cached; written to <c>rdms/targets/</c>).</summary>
     public Rdm TargetRdm(TargetSession target)
     {
-        var baseKey = ContentHash.Of(ArtifactCache.FormatVersion, "target", target.Config.Kind, target.Target.Fingerprint, StimulusSetKey, _annotationKey);
-        var key = ContentHash.Of(baseKey, "rdm", EnumNames.Name(target.Metric), EnumNames.Name(Config.Precision));
+        var rdm = CachedTargetRdm(target);
+        WriteSquare(rdm, Output.TargetRdm(target.Name));
+        return rdm;
+    }
+
+    /// <summary>The RDM of a target from the cache, computed and cached if missing; nothing is written to the run folder.</summary>
+    public Rdm CachedTargetRdm(TargetSession target)
+    {
+        var baseKey = TargetBaseKey(target);
+        var key = TargetRdmKey(target);
         if (_rdms.TryGetValue(key, out var known)) return known;
-        var rdm = CachedRdm(key, () =>
+        Cache.MarkUsed("targets", baseKey);
+        var rdm = CachedRdm(key, $"target '{target.Name}'", $"target {target.Name} {EnumNames.Name(target.Metric)}", () =>
         {
             Log.LogInformation("Target {Target}: computing", target.Name);
             var representation = target.Target.Compute(Stimuli, Cancellation);
-            if (representation.ReadyRdm is { } ready) return ready.Select(Stimuli.Ids);
-            var vectors = Cache.PathFor("targets", baseKey);
+            if (representation.ReadyRdm is { } ready) return (ready.Select(Stimuli.Ids), []);
             var schema = representation.Vectors!.Schema;
             var column = schema.GetColumnOrNull(representation.VectorColumn!)
                 ?? throw new InvalidOperationException($"Target '{target.Name}': its output has no column '{representation.VectorColumn}'.");
             var length = column.Type is Microsoft.ML.Data.VectorDataViewType vt && vt.Size > 0 ? vt.Size
                 : throw new InvalidOperationException($"Target '{target.Name}': column '{column.Name}' must be a float vector of known size, found {column.Type}.");
-            VectorColumnWriter.Write($"Target '{target.Name}'", representation.Vectors,
-                new[] { new VectorColumnWriter.Column(column.Name, length, $"column '{column.Name}'", vectors) }, Stimuli, null, Log, Cancellation);
+            var vectors = Cache.Store("targets", baseKey, temporary => VectorColumnWriter.Write($"Target '{target.Name}'", representation.Vectors,
+                new[] { new VectorColumnWriter.Column(column.Name, length, $"column '{column.Name}'", temporary) }, Stimuli, null, Log, Cancellation),
+                new Dictionary<string, object?>
+                {
+                    ["what"] = $"target {target.Name}", ["target"] = target.Name, ["kind"] = target.Config.Kind, ["fingerprint"] = target.Target.Fingerprint,
+                    ["shape"] = new long[] { Stimuli.Count, length }, ["stimulusSet"] = StimulusSetKey,
+                });
             Cache.Statistics.TargetMiss();
             using var matrix = NpyMatrix.Open(vectors);
-            return Compute(matrix, target.Metric, $"target '{target.Name}'");
+            return Compute(matrix, target.Metric);
         });
-        WriteSquare(rdm, Output.TargetRdm(target.Name));
         return _rdms[key] = rdm;
     }
 
-    private Rdm Compute(IFeatureMatrix matrix, DistanceMetric metric, string what)
+    private (Rdm Rdm, IReadOnlyList<string> Warnings) Compute(IFeatureMatrix matrix, DistanceMetric metric)
     {
         var result = RdmCalculator.Compute(matrix, Stimuli.Ids, metric, RdmOptions, Log);
-        foreach (var w in result.Warnings) Manifest.Warnings.Add($"{what}: {w}");
-        return result.Rdm;
+        return (result.Rdm, result.Warnings);
     }
 
-    private Rdm CachedRdm(string key, Func<Rdm> compute)
+    /// <summary>
+    /// An RDM from the cache or computed and cached. The warnings of its computation are kept in the
+    /// entry's sidecar and go to the manifest on every use, so a cache hit reports what the computation did.
+    /// </summary>
+    private Rdm CachedRdm(string key, string label, string what, Func<(Rdm Rdm, IReadOnlyList<string> Warnings)> compute)
     {
         long pairs = (long)Stimuli.Count * (Stimuli.Count - 1) / 2;
+        Rdm rdm;
+        IReadOnlyList<string> warnings;
         if (Cache.TryGet("rdms", key, new[] { pairs }, out var path))
         {
             Cache.Statistics.RdmHit();
-            return new Rdm(Stimuli.Ids, Npy.ReadFloat64(path).Data, "cached");
+            rdm = new Rdm(Stimuli.Ids, Npy.ReadFloat64(path).Data, "cached");
+            warnings = Cache.WarningsOf("rdms", key);
         }
-        Cache.Statistics.RdmMiss();
-        var rdm = compute();
-        Npy.Write(path, rdm.Condensed, new[] { pairs });
+        else
+        {
+            Cache.Statistics.RdmMiss();
+            (rdm, warnings) = compute();
+            var condensed = rdm.CondensedArray;
+            Cache.Store("rdms", key, temporary => Npy.Write(temporary, condensed, new[] { pairs }),
+                new Dictionary<string, object?> { ["what"] = what, ["shape"] = new[] { pairs }, ["stimulusSet"] = StimulusSetKey }, warnings);
+        }
+        foreach (var w in warnings) Manifest.Warnings.Add($"{label}: {w}");
         return rdm;
     }
 

@@ -27,7 +27,16 @@ internal sealed class RunExecutor(
 {
     public void Execute(RunConfig config, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        using var inputs = Open(config);
+        Execute(inputs, ct);
+    }
+
+    /// <summary>
+    /// Reads the stimuli and opens every model, target and brain loader of <paramref name="config"/>,
+    /// reporting all problems together; writes nothing. Shards and the merge of a sharded run start here too.
+    /// </summary>
+    public RunInputs Open(RunConfig config)
+    {
         var table = StimulusTableReader.Read(config.StimuliPath);
         log.LogInformation("Stimuli: {Count} from {Path}", table.Count, config.StimuliPath);
         var checkedImages = StimulusImageCheck.Apply(table, config.OnBadImage, log);
@@ -44,51 +53,65 @@ internal sealed class RunExecutor(
         try
         {
             errors.ThrowIfAny(config.ConfigPath);
-
-            var output = new RunOutput(config.OutputDirectory);
-            Directory.CreateDirectory(output.Root);
-            var setKey = StimulusSetKey.Compute(stimuli);
-            var manifest = NewManifest(config, stimuli, setKey, models, targets);
-            manifest.Stimuli = manifest.Stimuli! with { Skipped = checkedImages.Skipped.Count, SkippedIds = checkedImages.Skipped.Select(s => s.Id).ToList() };
-            foreach (var (id, _, problem) in checkedImages.Skipped) manifest.Warnings.Add($"stimulus {id} skipped: {problem}");
-            AtomicFile.WriteAllText(output.Config, ResolvedConfig(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            CsvTable.Write(output.Stimuli, new[] { "index", "id", "path", "category" },
-                stimuli.Select((s, i) => (IReadOnlyList<string>)new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id, s.ImagePath, s.Category ?? "" }));
-
-            var cache = new ArtifactCache(config.EffectiveCacheDirectory, new CacheStatistics());
-            var abandoned = cache.RemoveAbandonedTemporaries();
-            if (abandoned > 0) log.LogInformation("Cache: removed {Count} partial files left by an interrupted run", abandoned);
-            manifest.Cache.Folder = cache.Root;
-
-            using var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct, OpenBrain);
-            foreach (var analysis in config.Analyses)
-            {
-                ct.ThrowIfCancellationRequested();
-                var kind = analysisKinds.Single(k => k.Kind == analysis.Kind);
-                log.LogInformation("Analysis {Kind} ({Path})", analysis.Kind, analysis.Path);
-                kind.Run(context, analysis.Settings);
-            }
-
-            var stats = cache.Statistics;
-            manifest.Cache.ActivationHits = stats.ActivationHits;
-            manifest.Cache.ActivationMisses = stats.ActivationMisses;
-            manifest.Cache.RdmHits = stats.RdmHits;
-            manifest.Cache.RdmMisses = stats.RdmMisses;
-            manifest.Cache.TargetHits = stats.TargetHits;
-            manifest.Cache.TargetMisses = stats.TargetMisses;
-            manifest.Finished = DateTime.UtcNow.ToString("O");
-            manifest.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
-            manifest.Outputs.Add(output.Relative(output.Report));
-            manifest.Outputs.Sort(StringComparer.Ordinal);
-            manifest.Write(output.Manifest);
-            Reports.RunReport.Write(output.Root);
-            log.LogInformation("Done in {Seconds:0.0} s: {Folder} (cache: {AH} activation and {RH} RDM hits, {AM} and {RM} computed)",
-                clock.Elapsed.TotalSeconds, output.Root, stats.ActivationHits, stats.RdmHits, stats.ActivationMisses, stats.RdmMisses);
         }
-        finally
+        catch
         {
             foreach (var m in models) m.Model.Dispose();
+            throw;
         }
+        return new RunInputs(config, stimuli, checkedImages.Skipped, StimulusSetKey.Compute(stimuli), models, targets);
+    }
+
+    /// <summary>A context over the cache alone (no run folder is written): what shards work with.</summary>
+    public RunContext CacheOnlyContext(RunInputs inputs, ArtifactCache cache, CancellationToken ct) =>
+        new(inputs.Config, inputs.Stimuli, inputs.SetKey, inputs.Models, inputs.Targets, new RunOutput(inputs.Config.OutputDirectory),
+            new RunManifest(), cache, ml, log, ct, OpenBrain);
+
+    /// <summary>Runs the analyses of opened inputs and writes the run folder; <paramref name="sharding"/> describes the shards a merge assembled.</summary>
+    public void Execute(RunInputs inputs, CancellationToken ct, RunManifest.ShardingInfo? sharding = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var (config, stimuli, skipped, setKey, models, targets) = (inputs.Config, inputs.Stimuli, inputs.Skipped, inputs.SetKey, inputs.Models, inputs.Targets);
+        var output = new RunOutput(config.OutputDirectory);
+        Directory.CreateDirectory(output.Root);
+        var manifest = NewManifest(config, stimuli, setKey, models.ToList(), targets.ToList());
+        manifest.Sharding = sharding;
+        manifest.Stimuli = manifest.Stimuli! with { Skipped = skipped.Count, SkippedIds = skipped.Select(s => s.Id).ToList() };
+        foreach (var (id, _, problem) in skipped) manifest.Warnings.Add($"stimulus {id} skipped: {problem}");
+        AtomicFile.WriteAllText(output.Config, ResolvedConfig(config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        CsvTable.Write(output.Stimuli, new[] { "index", "id", "path", "category" },
+            stimuli.Select((s, i) => (IReadOnlyList<string>)new[] { i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id, s.ImagePath, s.Category ?? "" }));
+
+        var cache = new ArtifactCache(config.EffectiveCacheDirectory, new CacheStatistics(), log);
+        var abandoned = cache.RemoveAbandonedTemporaries() + ArtifactCache.RemoveAbandonedTemporaries(output.Root, skip: cache.Root);
+        if (abandoned > 0) log.LogInformation("Removed {Count} partial files left by an interrupted run", abandoned);
+        manifest.Cache.Folder = cache.Root;
+
+        using var context = new RunContext(config, stimuli, setKey, models, targets, output, manifest, cache, ml, log, ct, OpenBrain);
+        foreach (var analysis in config.Analyses)
+        {
+            ct.ThrowIfCancellationRequested();
+            var kind = analysisKinds.Single(k => k.Kind == analysis.Kind);
+            log.LogInformation("Analysis {Kind} ({Path})", analysis.Kind, analysis.Path);
+            kind.Run(context, analysis.Settings);
+        }
+
+        var stats = cache.Statistics;
+        manifest.Cache.ActivationHits = stats.ActivationHits;
+        manifest.Cache.ActivationMisses = stats.ActivationMisses;
+        manifest.Cache.RdmHits = stats.RdmHits;
+        manifest.Cache.RdmMisses = stats.RdmMisses;
+        manifest.Cache.TargetHits = stats.TargetHits;
+        manifest.Cache.TargetMisses = stats.TargetMisses;
+        manifest.Cache.Entries.AddRange(cache.Used);
+        manifest.Finished = DateTime.UtcNow.ToString("O");
+        manifest.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        manifest.Outputs.Add(output.Relative(output.Report));
+        manifest.Outputs.Sort(StringComparer.Ordinal);
+        manifest.Write(output.Manifest);
+        Reports.RunReport.Write(output.Root);
+        log.LogInformation("Done in {Seconds:0.0} s: {Folder} (cache: {AH} activation and {RH} RDM hits, {AM} and {RM} computed)",
+            clock.Elapsed.TotalSeconds, output.Root, stats.ActivationHits, stats.RdmHits, stats.ActivationMisses, stats.RdmMisses);
     }
 
     private List<ModelSession> OpenModels(RunConfig config, ConfigErrors errors)

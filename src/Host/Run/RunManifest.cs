@@ -36,6 +36,8 @@ internal sealed class RunManifest
     public List<PluginInfo> Plugins { get; } = new();
     public List<AnalysisInfo> Analyses { get; } = new();
     public CacheInfo Cache { get; } = new();
+    /// <summary>For the merge of a sharded run: the plan and what each shard did; absent for a run in one process.</summary>
+    public ShardingInfo? Sharding { get; set; }
     public List<string> Warnings { get; } = new();
     public List<string> Outputs { get; } = new();
 
@@ -58,7 +60,16 @@ internal sealed class RunManifest
         public int RdmMisses { get; set; }
         public int TargetHits { get; set; }
         public int TargetMisses { get; set; }
+        /// <summary>The entries the run used, as <c>kind/key</c> (what <c>replens cache prune --keep</c> keeps).</summary>
+        public List<string> Entries { get; } = new();
     }
+
+    /// <summary>How a merged run was split: the plan, the activations assembled from row blocks, and each shard's host and time.</summary>
+    public sealed record ShardingInfo(int Shards, string PlanHash, int? SplitStimuli, int Units, int AssembledActivations,
+        IReadOnlyList<ShardRun> Runs);
+
+    /// <summary>One shard of a merged run, from its marker.</summary>
+    public sealed record ShardRun(int Shard, string Host, string Finished, double Seconds, int Units);
 
     public static string ToolVersion =>
         typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
