@@ -12,6 +12,7 @@ internal static class ReplensServiceCollectionExtensions
     public static IServiceCollection AddReplensCore(this IServiceCollection services)
     {
         services.AddSingleton(new MLContext(seed: 0));
+        services.AddSingleton<IImageDecoder, Data.HostImageDecoder>();
         services.AddRepresentationalTarget<CategoryModelTarget>(CategoryModelTarget.Id);
         services.AddRepresentationalTarget<VectorsTarget>(VectorsTarget.Id);
         services.AddSingleton<IReadOnlyList<IAnalysisKind>>(sp => sp.GetServices<IAnalysisKind>().ToList());

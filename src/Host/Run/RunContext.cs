@@ -3,6 +3,7 @@ using Microsoft.ML;
 using RepLens.Abstractions;
 using RepLens.Abstractions.IO;
 using RepLens.Host.Configuration;
+using RepLens.Host.Progress;
 using RepLens.Rsa;
 using RepLens.Rsa.Rdms;
 
@@ -40,6 +41,7 @@ internal sealed class RunContext : IDisposable
         Cancellation = cancellation;
         _run = new StimulusSet(stimuli, stimulusSetKey, Data.StimulusDataView.Create(ml, stimuli));
         _annotationKey = Run.StimulusSetKey.Annotations(stimuli);
+        Progress = ProgressReporter.FromEnvironment(log);
         RdmOptions = new RdmOptions
         {
             Device = config.Device,
@@ -60,6 +62,9 @@ internal sealed class RunContext : IDisposable
     public ILogger Log { get; }
     public CancellationToken Cancellation { get; }
     public RdmOptions RdmOptions { get; }
+
+    /// <summary>Progress of long steps: a live bar on a terminal, plain periodic log lines otherwise.</summary>
+    public ProgressReporter Progress { get; }
 
     public ModelSession Model(string name) => Models.First(m => m.Name == name);
 
@@ -157,7 +162,8 @@ internal sealed class RunContext : IDisposable
         try
         {
             var columns = missing.Select((m, i) => new VectorColumnWriter.Column(m.Layer.SafeName, m.Layer.FeatureCount, $"layer '{m.Layer.Name}'", temporaries[i])).ToList();
-            VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, rows, null, Log, Cancellation);
+            using (var progress = Progress.Start($"Model '{model.Name}'{range}", count, "images"))
+                VectorColumnWriter.Write($"Model '{model.Name}'", view, columns, rows, progress, Log, Cancellation);
             for (int i = 0; i < missing.Count; i++)
             {
                 var (layer, key) = missing[i];

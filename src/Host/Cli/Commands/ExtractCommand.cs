@@ -82,9 +82,10 @@ internal static class ExtractCommand
                 var view = loaded.Extract(StimulusDataView.Create(ml, stimuli), todo.Select(i => selected[i]).ToList(),
                     new ExtractionOptions(parse.GetValue(gpu)));
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                VectorColumnWriter.Write($"Model '{loaded.Name}'", view,
-                    todo.Select(i => new VectorColumnWriter.Column(selected[i].SafeName, selected[i].FeatureCount, $"layer '{selected[i].Name}'", files[i])).ToList(),
-                    stimuli, null, log, token);
+                using (var progress = Progress.ProgressReporter.FromEnvironment(log).Start($"Model '{loaded.Name}'", stimuli.Count, "images"))
+                    VectorColumnWriter.Write($"Model '{loaded.Name}'", view,
+                        todo.Select(i => new VectorColumnWriter.Column(selected[i].SafeName, selected[i].FeatureCount, $"layer '{selected[i].Name}'", files[i])).ToList(),
+                        stimuli, progress, log, token);
                 log.LogInformation("Extracted {Layers} layers for {N} images in {Seconds:0.0} s ({Rate:0.0} images/s)", todo.Count, stimuli.Count,
                     started.Elapsed.TotalSeconds, stimuli.Count / Math.Max(1e-9, started.Elapsed.TotalSeconds));
             }
