@@ -29,7 +29,7 @@ namespace RepLens.Host.Distractors;
 /// or the thread that builds it), so the same inputs and seed give byte-identical images and tables, in any
 /// order, on any number of threads, and when a build is resumed.</para>
 /// </remarks>
-internal sealed class DistractorBuilder(IImageMapTarget saliency, DistractorSettings settings, ILogger log)
+internal sealed class DistractorBuilder(IImageMapTarget saliency, DistractorSettings settings, ILogger log, Progress.ProgressReporter? reporter = null)
 {
     private static readonly string[] Groups = { "similar", "dissimilar" };
 
@@ -117,12 +117,14 @@ internal sealed class DistractorBuilder(IImageMapTarget saliency, DistractorSett
         if (todo.Count < nt) log.LogInformation("{Done} of {Total} targets already built in {Dir}", nt - todo.Count, nt, dir);
         int finished = 0;
         var clock = Stopwatch.StartNew();
+        using var scope = reporter?.Start("Distractors", todo.Count, "targets");
         Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads, CancellationToken = ct }, t =>
         {
             var record = BuildTarget(inputs, t, candidates[t, 0], candidates[t, 1], distances, thresholds, images);
             record.Write(RecordPath(progress, targets[t].Id));
             records[t] = record;
             int done = Interlocked.Increment(ref finished);
+            scope?.Report(done);
             if (done % 25 == 0 || done == todo.Count)
                 log.LogInformation("{Done}/{Total} targets built ({Rate:0.0} saliency maps per second)", done, todo.Count,
                     Interlocked.Read(ref _maps) / Math.Max(1e-9, clock.Elapsed.TotalSeconds));

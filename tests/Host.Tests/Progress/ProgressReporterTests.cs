@@ -99,6 +99,7 @@ public sealed class ProgressReporterTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("Model 'tiny': 48/48 images (100%)", r.StdErr);
         Assert.Matches(@"Model 'tiny': \d+/48 images \(\d+%\), [0-9.]+ images/s", r.StdErr);
+        Assert.Contains("target-rsa: 1/1 layer comparisons (100%)", r.StdErr);
         Assert.False((r.StdErr + r.StdOut).Contains('\u001b', StringComparison.Ordinal), "ANSI escape sequences in redirected output");
         Assert.DoesNotContain("images (", r.StdOut);
     }

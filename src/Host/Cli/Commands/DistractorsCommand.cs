@@ -122,7 +122,7 @@ internal static class DistractorsCommand
         log.LogInformation("Distractors: {Targets} targets, {Pool} pool images, {Dimensions}-d embeddings, saliency '{Kind}'",
             inputs.Targets.Count, inputs.Pool.Count, inputs.Space.Dimensions, kind);
 
-        var builder = new DistractorBuilder(saliency, settings, log);
+        var builder = new DistractorBuilder(saliency, settings, log, Progress.ProgressReporter.FromEnvironment(log));
         var summary = builder.Build(inputs, dir, identity, paths, token);
         var (maps, work, saliencyTime) = builder.Timing;
         var t = summary.Thresholds;
