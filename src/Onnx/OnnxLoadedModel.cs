@@ -241,7 +241,7 @@ public sealed class OnnxLoadedModel : IBackProjectableModel
         var full = pipeline
             .Append(context.Transforms.ApplyOnnxLayers(modelBytes, inputName, new long[] { 1, 3, Preprocessing.CropHeight, Preprocessing.CropWidth },
                 plans.Select((p, i) => new OnnxLayerOutput(p.OutputName, p.OutputShape, ColumnDimensions(states[i].Layer))).ToList(),
-                gpu, options.FallbackToCpu))
+                gpu, options.FallbackToCpu, options.OptimizeGraph))
             .Append(context.Transforms.DropColumns(drop));
 
         ITransformer transformer;

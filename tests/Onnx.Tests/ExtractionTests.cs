@@ -55,6 +55,29 @@ public class ExtractionTests
     }
 
     [Fact]
+    public void Extract_OptimizedGraph_AgreesWithTheGraphAsExportedWithinRounding()
+    {
+        // The opt-in speed-up (ORT's fusions and layouts) changes values only by rounding.
+        using var model = OnnxLoadedModel.Open(Model("resnet18_narrow.onnx"), Cnn);
+        var stimuli = FixtureStimuli(new[] { "scene_tall.png", "scene_wide.png" });
+        var layers = model.SelectLayers(new[] { "layer1.0.relu", "layer3.1.relu_1", "avgpool" });
+        var exact = ReadColumns(model.Extract(stimuli, layers, ExtractionOptions.Default), layers.Select(l => l.SafeName));
+        var fast = ReadColumns(model.Extract(stimuli, layers, ExtractionOptions.Default with { OptimizeGraph = true }), layers.Select(l => l.SafeName));
+        // The option took effect: the fused graph rounds differently somewhere.
+        Assert.Contains(layers, l => Enumerable.Range(0, 2).Any(i => !exact[l.SafeName][i].AsSpan().SequenceEqual(fast[l.SafeName][i])));
+        foreach (var l in layers)
+            for (int i = 0; i < 2; i++)
+            {
+                var a = exact[l.SafeName][i];
+                var b = fast[l.SafeName][i];
+                float scale = a.Max(Math.Abs), worst = 0;
+                for (int k = 0; k < a.Length; k++) worst = Math.Max(worst, Math.Abs(a[k] - b[k]));
+                Assert.True(scale > 0, $"{l.Name}: all zero");
+                Assert.True(worst <= 1e-5f * scale, $"{l.Name}, image {i}: max |exact − optimised| = {worst} (scale {scale})");
+            }
+    }
+
+    [Fact]
     public void Extract_UndecodableImage_FailsNamingTheImage()
     {
         using var model = OnnxLoadedModel.Open(Model("resnet18_narrow.onnx"), Cnn);

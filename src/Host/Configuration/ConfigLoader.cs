@@ -86,6 +86,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
         var onBad = r.Enum("onBadImage", BadImagePolicy.Stop);
         var gpu = r.Get("gpuDeviceId") is null ? (int?)null : r.Int("gpuDeviceId", 0, min: 0);
         var fallback = r.Bool("fallbackToCpu", true);
+        var optimizeGraph = r.Bool("optimizeGraph", false);
         var plugins = r.StringList("plugins").Select(p => Path.GetFullPath(p, baseDir)).ToList();
         for (int i = 0; i < plugins.Count; i++)
             if (!Directory.Exists(plugins[i])) errors.Add($"$.plugins[{i}]", $"folder '{plugins[i]}' does not exist.");
@@ -115,7 +116,7 @@ internal sealed class ConfigLoader(IReadOnlyList<IAnalysisKind> analysisKinds)
             Precision = precision,
             MemoryBudgetBytes = memory,
             OnBadImage = onBad,
-            Extraction = new ExtractionOptions(gpu, fallback),
+            Extraction = new ExtractionOptions(gpu, fallback, optimizeGraph),
             PluginFolders = plugins,
             Models = models,
             Targets = targets,

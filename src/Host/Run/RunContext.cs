@@ -95,15 +95,22 @@ internal sealed class RunContext : IDisposable
 
     public string ActivationKey(ModelSession model, LayerDescription layer) => ActivationKey(_run, model, layer);
 
-    private static string ActivationKey(StimulusSet set, ModelSession model, LayerDescription layer) =>
-        ContentHash.Of(ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, set.Key);
+    private string ActivationKey(StimulusSet set, ModelSession model, LayerDescription layer) =>
+        ContentHash.Of([ArtifactCache.FormatVersion, "activations", model.Model.Fingerprint, layer.NetworkName, layer.Name, set.Key, .. ExtractionVariant]);
+
+    /// <summary>
+    /// What, besides model, layer and images, changes the bytes of an extraction: nothing by default (CPU, graph
+    /// as exported; so existing cache entries stay valid), else the GPU and/or ONNX Runtime's graph optimisations.
+    /// </summary>
+    private string[] ExtractionVariant =>
+        [.. Config.Extraction.GpuDeviceId is { } gpu ? new[] { $"gpu:{gpu}" } : [], .. Config.Extraction.OptimizeGraph ? new[] { "ort-optimized" } : []];
 
     /// <summary>The key of the rows [<paramref name="start"/>, start + count) of a layer's activations (a shard's block of a stimulus-split layer).</summary>
     public string RowBlockKey(ModelSession model, LayerDescription layer, int start, int count) =>
         start == 0 && count == Stimuli.Count
             ? ActivationKey(model, layer)
-            : ContentHash.Of(ArtifactCache.FormatVersion, "activation-rows", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey,
-                start.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            : ContentHash.Of([ArtifactCache.FormatVersion, "activation-rows", model.Model.Fingerprint, layer.NetworkName, layer.Name, StimulusSetKey,
+                start.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture), .. ExtractionVariant]);
 
     /// <summary>The key of a layer RDM under <paramref name="metric"/>.</summary>
     public string LayerRdmKey(ModelSession model, LayerDescription layer, DistanceMetric metric) => LayerRdmKey(_run, model, layer, metric);

@@ -214,6 +214,7 @@ internal sealed class RunExecutor(
             ["onBadImage"] = EnumNames.Name(c.OnBadImage),
             ["gpuDeviceId"] = c.Extraction.GpuDeviceId,
             ["fallbackToCpu"] = c.Extraction.FallbackToCpu,
+            ["optimizeGraph"] = c.Extraction.OptimizeGraph,
             ["plugins"] = new JsonArray(c.PluginFolders.Select(p => (JsonNode?)p).ToArray()),
             ["models"] = new JsonArray(c.Models.Select(m => (JsonNode?)new JsonObject
             {

@@ -19,8 +19,9 @@ public static class OnnxLayerScoringCatalog
     /// <param name="outputs">The outputs to write as columns.</param>
     /// <param name="gpuDeviceId">A CUDA device (the GPU build of ONNX Runtime), or <c>null</c> for the CPU.</param>
     /// <param name="fallbackToCpu">Use the CPU when the CUDA device cannot be used.</param>
+    /// <param name="optimizeGraph">Let ONNX Runtime optimise the graph (faster; values then depend on which outputs are requested, see <see cref="RepLens.Abstractions.ExtractionOptions.OptimizeGraph"/>).</param>
     public static OnnxLayerScoringEstimator ApplyOnnxLayers(this TransformsCatalog catalog, byte[] model, string inputColumnName,
-        IReadOnlyList<long> inputShape, IReadOnlyList<OnnxLayerOutput> outputs, int? gpuDeviceId = null, bool fallbackToCpu = true)
+        IReadOnlyList<long> inputShape, IReadOnlyList<OnnxLayerOutput> outputs, int? gpuDeviceId = null, bool fallbackToCpu = true, bool optimizeGraph = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
@@ -28,6 +29,6 @@ public static class OnnxLayerScoringCatalog
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(outputs);
         if (outputs.Count == 0) throw new ArgumentException("No outputs to write.", nameof(outputs));
-        return new OnnxLayerScoringEstimator(model, inputColumnName, inputShape.ToArray(), outputs.ToArray(), gpuDeviceId, fallbackToCpu);
+        return new OnnxLayerScoringEstimator(model, inputColumnName, inputShape.ToArray(), outputs.ToArray(), gpuDeviceId, fallbackToCpu, optimizeGraph);
     }
 }

@@ -13,8 +13,9 @@ public sealed class OnnxLayerScoringEstimator : IEstimator<OnnxLayerScoringTrans
     private readonly OnnxLayerOutput[] _outputs;
     private readonly int? _gpuDeviceId;
     private readonly bool _fallbackToCpu;
+    private readonly bool _optimizeGraph;
 
-    internal OnnxLayerScoringEstimator(byte[] model, string inputColumnName, long[] inputShape, OnnxLayerOutput[] outputs, int? gpuDeviceId, bool fallbackToCpu)
+    internal OnnxLayerScoringEstimator(byte[] model, string inputColumnName, long[] inputShape, OnnxLayerOutput[] outputs, int? gpuDeviceId, bool fallbackToCpu, bool optimizeGraph)
     {
         _model = model;
         InputColumnName = inputColumnName;
@@ -22,6 +23,7 @@ public sealed class OnnxLayerScoringEstimator : IEstimator<OnnxLayerScoringTrans
         _outputs = outputs;
         _gpuDeviceId = gpuDeviceId;
         _fallbackToCpu = fallbackToCpu;
+        _optimizeGraph = optimizeGraph;
     }
 
     /// <summary>The input column (and model input) name.</summary>
@@ -35,7 +37,7 @@ public sealed class OnnxLayerScoringEstimator : IEstimator<OnnxLayerScoringTrans
     {
         ArgumentNullException.ThrowIfNull(input);
         OnnxLayerScoringTransformer.CheckInput(input.Schema, InputColumnName, _inputShape);
-        return new OnnxLayerScoringTransformer(_model, InputColumnName, _inputShape, _outputs, _gpuDeviceId, _fallbackToCpu);
+        return new OnnxLayerScoringTransformer(_model, InputColumnName, _inputShape, _outputs, _gpuDeviceId, _fallbackToCpu, _optimizeGraph);
     }
 
     /// <inheritdoc />

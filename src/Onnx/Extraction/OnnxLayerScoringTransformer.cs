@@ -17,12 +17,12 @@ public sealed class OnnxLayerScoringTransformer : ITransformer, IDisposable
     private readonly OnnxLayerOutput[] _outputs;
     private bool _disposed;
 
-    internal OnnxLayerScoringTransformer(byte[] model, string inputColumnName, long[] inputShape, OnnxLayerOutput[] outputs, int? gpuDeviceId, bool fallbackToCpu)
+    internal OnnxLayerScoringTransformer(byte[] model, string inputColumnName, long[] inputShape, OnnxLayerOutput[] outputs, int? gpuDeviceId, bool fallbackToCpu, bool optimizeGraph)
     {
         InputColumnName = inputColumnName;
         _inputShape = inputShape;
         _outputs = outputs;
-        _session = CreateSession(model, gpuDeviceId, fallbackToCpu);
+        _session = CreateSession(model, gpuDeviceId, fallbackToCpu, optimizeGraph ? GraphOptimizationLevel.ORT_ENABLE_ALL : ExtractionOptimizationLevel);
     }
 
     /// <summary>The input column (and model input) name.</summary>
@@ -78,14 +78,14 @@ public sealed class OnnxLayerScoringTransformer : ITransformer, IDisposable
             throw new ArgumentException($"Column '{name}' must be a vector of {size} floats (shape [{string.Join(", ", shape)}]), but is {column.Type}.", nameof(schema));
     }
 
-    private static InferenceSession CreateSession(byte[] model, int? gpuDeviceId, bool fallbackToCpu)
+    private static InferenceSession CreateSession(byte[] model, int? gpuDeviceId, bool fallbackToCpu, GraphOptimizationLevel level)
     {
         if (gpuDeviceId is { } device)
         {
             try
             {
                 using var gpu = SessionOptions.MakeSessionOptionWithCudaProvider(device);
-                gpu.GraphOptimizationLevel = ExtractionOptimizationLevel;
+                gpu.GraphOptimizationLevel = level;
                 return new InferenceSession(model, gpu);
             }
             catch (Exception ex) when (fallbackToCpu && ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
@@ -93,7 +93,7 @@ public sealed class OnnxLayerScoringTransformer : ITransformer, IDisposable
                 // The CPU below.
             }
         }
-        using var options = new SessionOptions { GraphOptimizationLevel = ExtractionOptimizationLevel };
+        using var options = new SessionOptions { GraphOptimizationLevel = level };
         return new InferenceSession(model, options);
     }
 

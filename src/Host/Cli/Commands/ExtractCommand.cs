@@ -30,9 +30,13 @@ internal static class ExtractCommand
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var onBad = new Option<string>("--on-bad-image") { Description = "stop (default) or skip images that cannot be decoded.", DefaultValueFactory = _ => "stop" };
         var gpu = new Option<int?>("--gpu-device-id") { Description = "Run ONNX Runtime on this CUDA device (needs the GPU build of ONNX Runtime)." };
+        var optimize = new Option<bool>("--optimize-graph")
+        {
+            Description = "Let ONNX Runtime optimise the graph: about 1.3x faster on CPU, but a layer's values then change in the last bits with the set of layers extracted with it.",
+        };
         var cmd = new Command("extract", "Extract layer activations: one <layer>.npy (stimuli × features, float32) per layer, stimuli.csv and layers.csv.")
         {
-            onnx, family, model, images, layers, output, onBad, gpu,
+            onnx, family, model, images, layers, output, onBad, gpu, optimize,
         };
         cmd.SetAction((parse, ct) => CommandRunner.RunAsync(parse, ct, (sp, token) =>
         {
@@ -80,7 +84,7 @@ internal static class ExtractCommand
             {
                 var ml = sp.GetRequiredService<MLContext>();
                 var view = loaded.Extract(StimulusDataView.Create(ml, stimuli), todo.Select(i => selected[i]).ToList(),
-                    new ExtractionOptions(parse.GetValue(gpu)));
+                    new ExtractionOptions(parse.GetValue(gpu), OptimizeGraph: parse.GetValue(optimize)));
                 var started = System.Diagnostics.Stopwatch.StartNew();
                 using (var progress = Progress.ProgressReporter.FromEnvironment(log).Start($"Model '{loaded.Name}'", stimuli.Count, "images"))
                     VectorColumnWriter.Write($"Model '{loaded.Name}'", view,
