@@ -180,6 +180,8 @@ public sealed class PluginSdkTests : IDisposable
         var run = ReplensProcess.Run(_dir.Path, "run", config);
 
         Assert.Contains("built against RepLens.Abstractions 2.0.0, but this host provides 1.0.0", list.StdOut);
+        Assert.Equal(2, list.ExitCode);
+        Assert.Contains("1 plugin(s) refused: WrongContractVersion", list.StdErr);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("$.targets[0].kind: no representational target 'future-target'", run.StdErr + run.StdOut);
         Assert.Contains("Refused plugins (see `replens plugins`): WrongContractVersion", run.StdErr + run.StdOut);

@@ -12,7 +12,7 @@ internal static class PluginsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
-        var cmd = new Command("plugins", "List the plugins found (version, contract version, contributions) and every refused plugin with its reason.")
+        var cmd = new Command("plugins", "List the plugins found (version, contract version, contributions) and every refused plugin with its reason; exit code 2 when any was refused.")
         {
             json,
         };
@@ -25,7 +25,10 @@ internal static class PluginsCommand
                 Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             else
                 PrintText(report);
-            return Task.FromResult(ExitCodes.Success);
+            if (report.Refused.Count == 0) return Task.FromResult(ExitCodes.Success);
+            // Listed above; the exit code lets scripts and CI notice a plugin that will not load.
+            Console.Error.WriteLine($"{report.Refused.Count} plugin(s) refused: {string.Join(", ", report.Refused.Select(r => r.Name))}.");
+            return Task.FromResult(ExitCodes.BadInput);
         }));
         return cmd;
     }
