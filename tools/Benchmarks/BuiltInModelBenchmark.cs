@@ -65,6 +65,7 @@ internal static class BuiltInModelBenchmark
 
         // RepLens in process: the view is built once; every repetition runs a fresh cursor over all images.
         var view = model.Extract(ExtractionBenchmark.Stimuli(images), layers, ExtractionOptions.Default);
+        var optimizedView = model.Extract(ExtractionBenchmark.Stimuli(images), layers, ExtractionOptions.Default with { OptimizeGraph = true });
 
         // Plain ONNX Runtime on the package's files: the preprocessing model, then the network with the layers as outputs.
         var modelFolder = ImageNetResNet18.FindModelFolder();
@@ -112,6 +113,7 @@ internal static class BuiltInModelBenchmark
             ("InferenceSession + same preprocessing", () => { foreach (var p in images) Raw(network, ExtractionBenchmark.Pixels(p, pre)); }),
             ("InferenceSession, inference only", () => { foreach (var t in tensors) Raw(network, t); }),
             ("InferenceSession (IR 4 copy) + same prep.", () => { foreach (var p in images) Raw(network4, ExtractionBenchmark.Pixels(p, pre)); }),
+            ("RepLens Extract in process, optimizeGraph", () => ExtractionBenchmark.ConsumeView(optimizedView, layers)),
         };
         // CPU seconds of this process per run of each in-process variant (less sensitive than wall time to other
         // processes on a shared machine); the command runs in a child process and has none.
@@ -143,6 +145,9 @@ internal static class BuiltInModelBenchmark
         Console.WriteLine($"  RepLens in process / InferenceSession (IR 4) + prep.:               {Ratio(seconds[1], seconds[4]):F3} ({ExtractionBenchmark.Spread(seconds[1], seconds[4])})");
         Console.WriteLine($"  CPU time, RepLens in process / InferenceSession + preprocessing:    {Ratio(cpu[1], cpu[2]):F3} ({ExtractionBenchmark.Spread(cpu[1], cpu[2])})");
         Console.WriteLine($"  CPU time, RepLens in process / InferenceSession (IR 4) + prep.:     {Ratio(cpu[1], cpu[4]):F3} ({ExtractionBenchmark.Spread(cpu[1], cpu[4])})");
+        Console.WriteLine($"  RepLens in process with optimizeGraph / InferenceSession + prep.:   {Ratio(seconds[5], seconds[2]):F3} ({ExtractionBenchmark.Spread(seconds[5], seconds[2])})");
+        Console.WriteLine($"  CPU time, RepLens with optimizeGraph / InferenceSession + prep.:     {Ratio(cpu[5], cpu[2]):F3} ({ExtractionBenchmark.Spread(cpu[5], cpu[2])})");
+        Console.WriteLine($"  CPU time, RepLens exact / RepLens with optimizeGraph:                {Ratio(cpu[1], cpu[5]):F3} ({ExtractionBenchmark.Spread(cpu[1], cpu[5])})");
         Console.WriteLine($"(medians of {repeats} repetitions after one warm-up; every repetition runs each variant once, in rotating order)");
         return 0;
     }
