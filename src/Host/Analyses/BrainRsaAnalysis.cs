@@ -100,9 +100,12 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
         foreach (var m in s.Models)
         {
             var model = context.Model(m);
-            foreach (var layer in model.Layers)
-                references.Add(new Reference("layer", $"{m}:{layer.Name}", m, layer, model.RelativeDepth(layer), "",
-                    context.LayerRdm(model, layer, s.LayerMetric).Select(shared)));
+            var rdms = context.LayerRdms(model, s.LayerMetric);
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                var layer = model.Layers[i];
+                references.Add(new Reference("layer", $"{m}:{layer.Name}", m, layer, model.RelativeDepth(layer), "", rdms[i].Select(shared)));
+            }
         }
 
         var rois = s.Rois.Count > 0 ? s.Rois : dataset.Rois;

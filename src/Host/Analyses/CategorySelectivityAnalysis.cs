@@ -102,6 +102,8 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
             var proportions = new double[k][];
             for (int g = 0; g < k; g++) proportions[g] = new double[model.Layers.Count];
             var boxes = Enumerable.Range(0, k).Select(_ => new BoxData?[model.Layers.Count]).ToArray();
+            if (model.Layers.Count > 0) context.ActivationPath(model, model.Layers[0]); // the extraction, with its own progress
+            using var progress = context.Progress.Start($"{Kind} '{model.Name}'", model.Layers.Count, "layers");
             for (int li = 0; li < model.Layers.Count; li++)
             {
                 context.Cancellation.ThrowIfCancellationRequested();
@@ -144,6 +146,7 @@ internal sealed class CategorySelectivityAnalysis : IAnalysisKind
                 context.Log.LogInformation("category-selectivity {Model} {Layer}: {Units} units{Channels}, selective: {Counts} ({Seconds:0.00} s)",
                     model.Name, layer.Name, result.Units, channels ? "" : " (no channel axis)",
                     string.Join(", ", result.Groups.Select(g => $"{labels.Categories[g.Group]} {g.Selective} ({g.Proportion:P1})")), clock.Elapsed.TotalSeconds);
+                progress.Report(li + 1);
             }
             if (s.Consistency) pairs.AddRange(Consistency(model, outcomes, labels.Categories, s));
 

@@ -61,19 +61,8 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
         var rows = new List<string[]>();
         var series = new List<LineSeriesData>();
         // RDMs first, so that each long step has its own progress (one live display at a time): the
-        // extraction (inside the first layer RDM), the other layer RDMs, the targets, then the tests.
-        foreach (var modelName in s.Models)
-        {
-            var model = context.Model(modelName);
-            if (model.Layers.Count == 0) continue;
-            context.LayerRdm(model, model.Layers[0], s.LayerMetric);
-            using var rdms = context.Progress.Start($"Model '{model.Name}'", model.Layers.Count, "layer RDMs");
-            for (int i = 0; i < model.Layers.Count; i++)
-            {
-                context.LayerRdm(model, model.Layers[i], s.LayerMetric);
-                rdms.Report(i + 1);
-            }
-        }
+        // extraction, the layer RDMs, the targets, then the tests.
+        foreach (var modelName in s.Models) context.LayerRdms(context.Model(modelName), s.LayerMetric);
         foreach (var targetName in s.Targets) context.TargetRdm(context.Target(targetName));
         long total = s.Models.Sum(m => (long)context.Model(m).Layers.Count) * s.Targets.Count, done = 0;
         using var progress = context.Progress.Start(Kind, total, "layer comparisons");

@@ -200,6 +200,26 @@ internal sealed class RunContext : IDisposable
         return rdm;
     }
 
+    /// <summary>
+    /// The RDMs of every layer of a model, as <see cref="LayerRdm(ModelSession, LayerDescription, DistanceMetric)"/> gives
+    /// them, with progress: the first one extracts the model's layers (which report their own progress; one live display
+    /// at a time), then the others are counted.
+    /// </summary>
+    public IReadOnlyList<Rdm> LayerRdms(ModelSession model, DistanceMetric metric)
+    {
+        var rdms = new Rdm[model.Layers.Count];
+        if (rdms.Length == 0) return rdms;
+        rdms[0] = LayerRdm(model, model.Layers[0], metric);
+        using var progress = Progress.Start($"Model '{model.Name}'", rdms.Length, "layer RDMs");
+        for (int i = 1; i < rdms.Length; i++)
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            rdms[i] = LayerRdm(model, model.Layers[i], metric);
+            progress.Report(i + 1);
+        }
+        return rdms;
+    }
+
     /// <summary>The RDM of a layer from the cache, computed and cached if missing; nothing is written to the run folder.</summary>
     public Rdm CachedLayerRdm(ModelSession model, LayerDescription layer, DistanceMetric metric) => CachedLayerRdm(_run, model, layer, metric);
 
