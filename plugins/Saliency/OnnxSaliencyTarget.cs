@@ -121,8 +121,7 @@ public sealed class OnnxSaliencyTarget : IRepresentationalTarget
             ArgumentNullException.ThrowIfNull(stimuli);
             var vectors = TargetVectors.ComputeAll($"Target '{name}' (onnx-saliency, model '{session.ModelPath}')", stimuli, dop, cancellationToken,
                 s => ComputeVector(ImageDecoder.Decode(s.ImagePath)));
-            var view = TargetVectors.ToDataView(stimuli, vectors, width * height);
-            return TargetRepresentation.FromVectors(view, TargetVectors.Column, DistanceMetric.Cosine);
+            return TargetRepresentation.FromVectors(stimuli, vectors, DistanceMetric.Cosine);
         }
 
         public FloatMatrix ComputeMap(RgbImage image)

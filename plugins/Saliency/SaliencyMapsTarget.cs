@@ -68,8 +68,7 @@ public sealed class SaliencyMapsTarget : IRepresentationalTarget
         {
             ArgumentNullException.ThrowIfNull(stimuli);
             var vectors = TargetVectors.ComputeAll($"Target '{name}' (saliency-maps, folder '{folder}')", stimuli, dop, cancellationToken, Load);
-            var view = TargetVectors.ToDataView(stimuli, vectors, width * height);
-            return TargetRepresentation.FromVectors(view, TargetVectors.Column, DistanceMetric.Cosine);
+            return TargetRepresentation.FromVectors(stimuli, vectors, DistanceMetric.Cosine);
         }
 
         private float[] Load(Stimulus stimulus)

@@ -1,17 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using RepLens.Abstractions;
 
 namespace RepLens.Plugins.Saliency;
 
-/// <summary>Helpers the saliency targets share: per-stimulus work with errors that name the stimulus, and the output view.</summary>
+/// <summary>Helpers the saliency targets share: per-stimulus work with errors that name the stimulus, hashing, option reading.</summary>
 internal static class TargetVectors
 {
-    /// <summary>The name of the vector column of both targets.</summary>
-    public const string Column = "Saliency";
-
     /// <summary>
     /// Runs <paramref name="compute"/> for every stimulus (in parallel when allowed; results in table order).
     /// Input problems (missing, empty, undecodable or wrong-size files) are collected and reported together,
@@ -53,24 +48,6 @@ internal static class TargetVectors
         return vectors;
     }
 
-    /// <summary>An <see cref="IDataView"/> with the id column and a fixed-size float vector column, one row per stimulus.</summary>
-    public static IDataView ToDataView(StimulusTable stimuli, float[][] vectors, int length)
-    {
-        var rows = new Row[stimuli.Count];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if (vectors[i].Length != length)
-                throw new InvalidOperationException($"Stimulus '{stimuli[i].Id}' has a vector of {vectors[i].Length} values; {length} expected.");
-            rows[i] = new Row { Id = stimuli[i].Id, Values = vectors[i] };
-        }
-        var schema = SchemaDefinition.Create(typeof(Row));
-        var values = schema[nameof(Row.Values)];
-        values.ColumnName = Column;
-        values.ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
-        schema[nameof(Row.Id)].ColumnName = StimulusColumns.Id;
-        return new MLContext(seed: 0).Data.LoadFromEnumerable(rows, schema);
-    }
-
     /// <summary>Lower-case hex SHA-256 of <paramref name="text"/>.</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -95,11 +72,4 @@ internal static class TargetVectors
         return dop;
     }
 
-    /// <summary>One output row; ML.NET reads it by reflection, so it must be public.</summary>
-    public sealed class Row
-    {
-        public string Id { get; set; } = "";
-
-        public float[] Values { get; set; } = [];
-    }
 }

@@ -68,7 +68,7 @@ internal sealed class CaptionsEmbeddingTarget(string name, CaptionsSettings sett
             result[i] = n == 0 ? Enumerable.Repeat(float.NaN, d).ToArray() : Mean(vectors, k, n, d, settings.NormalizeCaptions, stimuli[i].Id);
             k += n;
         }
-        return TargetRepresentation.FromVectors(SemanticVectors.ToDataView(stimuli, result, d), SemanticVectors.Column, DistanceMetric.Cosine);
+        return TargetRepresentation.FromVectors(stimuli, result, DistanceMetric.Cosine);
     }
 
     /// <summary>The mean of rows [start, start + count), accumulated in double in caption order, then rounded to float.</summary>
