@@ -51,11 +51,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             models,
             targets,
             reader.Enum("layerMetric", DistanceMetric.Cosine),
-            reader.Enum("comparison", ComparisonMethod.Spearman),
-            reader.Int("permutations", 1000, min: 0),
-            reader.Int("bootstrap", 1000, min: 0),
-            reader.Double("confidenceLevel", 0.95, min: 0.5, max: 0.999),
-            reader.Enum("correction", MultipleComparisonCorrection.BenjaminiHochberg));
+            RsaInference.Read(reader));
     }
 
     /// <summary>One reference RDM a ROI is compared with: a target, or a layer of a model.</summary>
@@ -139,7 +135,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             (double Lower, double Upper) ceiling = (double.NaN, double.NaN);
             if (subjects.Count >= 2)
             {
-                var nc = NoiseCeiling.LeaveOneSubjectOut(subjects.Select(x => x.Rdm).ToList(), s.Comparison);
+                var nc = NoiseCeiling.LeaveOneSubjectOut(subjects.Select(x => x.Rdm).ToList(), s.Inference.Comparison);
                 ceiling = (nc.Lower, nc.Upper);
                 for (int k = 0; k < subjects.Count; k++)
                     ceilingRows.Add(new[] { s.Brain, roi, subjects[k].Subject, F(nc.LowerPerSubject[k]), F(nc.UpperPerSubject[k]), "" });
@@ -150,20 +146,20 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             var meanRdm = MeanRdm(subjects.Select(x => x.Rdm).ToList(), shared);
             foreach (var reference in references)
             {
-                var perSubject = subjects.Select(x => RdmComparer.Compare(reference.Rdm, x.Rdm, s.Comparison)).ToArray();
+                var perSubject = subjects.Select(x => RdmComparer.Compare(reference.Rdm, x.Rdm, s.Inference.Comparison)).ToArray();
                 for (int k = 0; k < subjects.Count; k++)
                     subjectRows.Add(new[] { s.Brain, roi, subjects[k].Subject, reference.Type, reference.Model, reference.Layer?.Name ?? "", reference.Target, F(perSubject[k]) });
                 double r = perSubject.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
-                double rGroup = RdmComparer.Compare(reference.Rdm, meanRdm, s.Comparison);
-                double p = s.Permutations > 0
-                    ? PermutationTest.Run(meanRdm, reference.Rdm, s.Comparison, s.Permutations, context.DeriveSeed(Kind, "permutation", s.Brain, roi, reference.Name)).PValue
+                double rGroup = RdmComparer.Compare(reference.Rdm, meanRdm, s.Inference.Comparison);
+                double p = s.Inference.Permutations > 0
+                    ? PermutationTest.Run(meanRdm, reference.Rdm, s.Inference.Comparison, s.Inference.Permutations, context.DeriveSeed(Kind, "permutation", s.Brain, roi, reference.Name)).PValue
                     : double.NaN;
                 double low = double.NaN, high = double.NaN;
-                if (s.Bootstrap > 0 && shared.Count >= 3)
+                if (s.Inference.Bootstrap > 0 && shared.Count >= 3)
                 {
                     var all = new List<Rdm> { reference.Rdm };
                     all.AddRange(subjects.Select(x => x.Rdm));
-                    var method = s.Comparison;
+                    var method = s.Inference.Comparison;
                     var b = StimulusBootstrap.Run(all, v =>
                     {
                         double sum = 0;
@@ -174,7 +170,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
                             if (double.IsFinite(c)) { sum += c; count++; }
                         }
                         return count == 0 ? double.NaN : sum / count;
-                    }, s.Bootstrap, context.DeriveSeed(Kind, "bootstrap", s.Brain, roi, reference.Name), s.ConfidenceLevel);
+                    }, s.Inference.Bootstrap, context.DeriveSeed(Kind, "bootstrap", s.Brain, roi, reference.Name), s.Inference.ConfidenceLevel);
                     (low, high) = (b.Lower, b.Upper);
                 }
                 rows.Add(new ResultRow(roi, reference, r, rGroup, p, low, high, subjects.Count));
@@ -184,12 +180,12 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
         }
 
         // Corrections: across the layers of each model (per ROI), and across all ROI × target tests.
-        if (s.Permutations > 0)
+        if (s.Inference.Permutations > 0)
         {
             foreach (var group in rows.GroupBy(x => x.Reference.Type == "layer" ? $"layer|{x.Roi}|{x.Reference.Model}" : "target"))
             {
                 var list = group.ToList();
-                var q = FalseDiscovery.Correct(list.Select(x => x.P).ToArray(), s.Correction).Adjusted;
+                var q = FalseDiscovery.Correct(list.Select(x => x.P).ToArray(), s.Inference.Correction).Adjusted;
                 for (int i = 0; i < list.Count; i++) list[i].PAdjusted = q[i];
             }
         }
@@ -205,7 +201,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             s.Brain, x.Roi, x.Reference.Type, x.Reference.Model, x.Reference.Layer?.Name ?? "", x.Reference.Layer?.Depth.ToString(CultureInfo.InvariantCulture) ?? "",
             F(x.Reference.RelativeDepth), x.Reference.Target, F(x.R), F(x.RGroup), F(x.P), F(x.PAdjusted), F(x.Low), F(x.High),
             F(ceilings[x.Roi].Lower), F(ceilings[x.Roi].Upper), x.Subjects.ToString(CultureInfo.InvariantCulture), shared.Count.ToString(CultureInfo.InvariantCulture),
-            EnumNames.Name(s.Comparison),
+            EnumNames.Name(s.Inference.Comparison),
         }));
         var subjectTable = context.Output.Table("brain_rsa_subjects");
         CsvTable.Write(subjectTable, new[] { "brain", "roi", "subject", "reference_type", "model", "layer", "target", "r" }, subjectRows);
@@ -216,12 +212,12 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
         if (s.Targets.Count > 0)
         {
             var fig = context.Output.Figure($"brain_targets_{LayerDescription.MakeSafe(s.Brain)}");
-            FigureWriter.SaveCategoryPoints(fig, $"ROIs vs targets ({s.Brain})", "ROI", $"mean {EnumNames.Name(s.Comparison)} r over subjects", roiList,
+            FigureWriter.SaveCategoryPoints(fig, $"ROIs vs targets ({s.Brain})", "ROI", $"mean {EnumNames.Name(s.Inference.Comparison)} r over subjects", roiList,
                 s.Targets.Select(t => (t, (IReadOnlyList<(double, double, double)>)roiList
                     .Select(roi => rows.Single(x => x.Roi == roi && x.Reference.Type == "target" && x.Reference.Target == t))
                     .Select(x => (x.R, x.Low, x.High)).ToList())).ToList(),
                 roiList.Select(roi => ceilings[roi]).ToList(),
-                subtitle: $"{shared.Count} shared images; grey bands: leave-one-subject-out noise ceiling (lower–upper); bars: {s.ConfidenceLevel:P0} bootstrap CI");
+                subtitle: $"{shared.Count} shared images; grey bands: leave-one-subject-out noise ceiling (lower–upper); bars: {s.Inference.ConfidenceLevel:P0} bootstrap CI");
             outputs.Add(context.Output.Relative(fig + ".png"));
             outputs.Add(context.Output.Relative(fig + ".svg"));
         }
@@ -234,7 +230,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
                     values[i, j] = rows.Single(x => x.Roi == roiList[j] && x.Reference.Model == m && x.Reference.Layer == model.Layers[i]).R;
             var fig = context.Output.Figure($"brain_layers_{LayerDescription.MakeSafe(s.Brain)}_{m}");
             FigureWriter.SaveMatrix(fig, $"{m} layers vs ROIs ({s.Brain})", values, model.Layers.Select(l => l.Name).ToList(), roiList,
-                $"mean {EnumNames.Name(s.Comparison)} r", subtitle: $"{shared.Count} shared images; rows: layers (input at the top)");
+                $"mean {EnumNames.Name(s.Inference.Comparison)} r", subtitle: $"{shared.Count} shared images; rows: layers (input at the top)");
             outputs.Add(context.Output.Relative(fig + ".png"));
             outputs.Add(context.Output.Relative(fig + ".svg"));
         }
@@ -247,7 +243,7 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             {
                 var targetRdm = references.First(x => x.Type == "target" && x.Target == t).Rdm;
                 var layerRefs = references.Where(x => x.Type == "layer").ToList();
-                var x = layerRefs.Select(l => RdmComparer.Compare(l.Rdm, targetRdm, s.Comparison)).ToArray();
+                var x = layerRefs.Select(l => RdmComparer.Compare(l.Rdm, targetRdm, s.Inference.Comparison)).ToArray();
                 var scatter = new List<(string Roi, double[] X, double[] Y)>();
                 foreach (var roi in roiList)
                 {
@@ -261,8 +257,8 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
                     scatter.Add((roi, x, y));
                 }
                 var fig = context.Output.Figure($"brain_layer_summary_{LayerDescription.MakeSafe(s.Brain)}_{LayerDescription.MakeSafe(t)}");
-                FigureWriter.SaveScatterWithFits(fig, $"Layer {t} RSA vs layer brain RSA ({s.Brain})", $"layer RSA with {t} ({EnumNames.Name(s.Comparison)} r)",
-                    $"layer RSA with ROI (mean {EnumNames.Name(s.Comparison)} r)", scatter,
+                FigureWriter.SaveScatterWithFits(fig, $"Layer {t} RSA vs layer brain RSA ({s.Brain})", $"layer RSA with {t} ({EnumNames.Name(s.Inference.Comparison)} r)",
+                    $"layer RSA with ROI (mean {EnumNames.Name(s.Inference.Comparison)} r)", scatter,
                     subtitle: "one point per layer of every model; lines: least-squares fit per ROI");
                 outputs.Add(context.Output.Relative(fig + ".png"));
                 outputs.Add(context.Output.Relative(fig + ".svg"));
@@ -284,12 +280,12 @@ internal sealed class BrainRsaAnalysis : IAnalysisKind
             ["hemispheres"] = EnumNames.Name(s.Hemispheres),
             ["roiMetric"] = EnumNames.Name(s.RoiMetric),
             ["layerMetric"] = EnumNames.Name(s.LayerMetric),
-            ["comparison"] = EnumNames.Name(s.Comparison),
+            ["comparison"] = EnumNames.Name(s.Inference.Comparison),
             ["r"] = "mean over subjects of the per-subject correlations; r_group: correlation with the subject-mean RDM",
-            ["permutations"] = $"{s.Permutations} stimulus-label permutations of the reference RDM against the subject-mean RDM (p for r_group)",
-            ["bootstrap"] = $"{s.Bootstrap} resamples of stimuli, percentile {s.ConfidenceLevel:P0} CI of the mean r",
+            ["permutations"] = $"{s.Inference.Permutations} stimulus-label permutations of the reference RDM against the subject-mean RDM (p for r_group)",
+            ["bootstrap"] = $"{s.Inference.Bootstrap} resamples of stimuli, percentile {s.Inference.ConfidenceLevel:P0} CI of the mean r",
             ["noiseCeiling"] = "leave-one-subject-out: lower = ρ(mean of the other subjects, this subject), upper = ρ(mean of all, this subject), averaged",
-            ["correction"] = $"{EnumNames.Name(s.Correction)} across the layers of each model per ROI, and across all ROI × target tests",
+            ["correction"] = $"{EnumNames.Name(s.Inference.Correction)} across the layers of each model per ROI, and across all ROI × target tests",
         }, outputs, References));
     }
 

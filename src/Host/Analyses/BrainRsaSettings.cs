@@ -1,6 +1,4 @@
 using RepLens.Abstractions;
-using RepLens.Rsa.Comparisons;
-using RepLens.Rsa.Inference;
 
 namespace RepLens.Host.Analyses;
 
@@ -13,8 +11,4 @@ internal sealed record BrainRsaSettings(
     IReadOnlyList<string> Models,
     IReadOnlyList<string> Targets,
     DistanceMetric LayerMetric,
-    ComparisonMethod Comparison,
-    int Permutations,
-    int Bootstrap,
-    double ConfidenceLevel,
-    MultipleComparisonCorrection Correction);
+    RsaInference Inference);

@@ -66,10 +66,7 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
         return new DistractorRsaSettings(
             full, models, targets, conditions,
             reader.Enum("layerMetric", DistanceMetric.Cosine),
-            reader.Enum("comparison", ComparisonMethod.Spearman),
-            reader.Int("bootstrap", 1000, min: 2),
-            reader.Double("confidenceLevel", 0.95, min: 0.5, max: 0.999),
-            reader.Enum("correction", MultipleComparisonCorrection.BenjaminiHochberg),
+            RsaInference.Read(reader, permutations: false, minBootstrap: 2),
             figure != "signed");
     }
 
@@ -107,7 +104,7 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
                     {
                         var target = context.TargetRdm(context.Target(targetName)).Select(kept);
                         var seed = context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, DistractorConditions.Name(c), targetName);
-                        results[(targetName, c)][i] = Compute(condition, baseline, target, s.Comparison, s.Bootstrap, seed, s.ConfidenceLevel);
+                        results[(targetName, c)][i] = Compute(condition, baseline, target, s.Inference.Comparison, s.Inference.Bootstrap, seed, s.Inference.ConfidenceLevel);
                     }
                 }
             }
@@ -121,7 +118,7 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
                 foreach (var c in conditions)
                 {
                     var r = results[(targetName, c)];
-                    var adjusted = FalseDiscovery.Correct(r.Select(v => v.P).ToArray(), s.Correction).Adjusted;
+                    var adjusted = FalseDiscovery.Correct(r.Select(v => v.P).ToArray(), s.Inference.Correction).Adjusted;
                     for (int i = 0; i < r.Length; i++)
                     {
                         var layer = model.Layers[i];
@@ -129,8 +126,8 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
                         {
                             model.Name, layer.Name, layer.Depth.ToString(CultureInfo.InvariantCulture), DistractorConditions.Name(c), targetName,
                             F(r[i].Baseline), F(r[i].Condition), F(r[i].Delta), F(Math.Abs(r[i].Delta)), F(r[i].Low), F(r[i].High), F(adjusted[i]),
-                            F(r[i].P), F(model.RelativeDepth(layer)), layer.NetworkName, EnumNames.Name(s.Comparison), EnumNames.Name(s.LayerMetric),
-                            EnumNames.Name(target.Metric), s.Bootstrap.ToString(CultureInfo.InvariantCulture), F(s.ConfidenceLevel),
+                            F(r[i].P), F(model.RelativeDepth(layer)), layer.NetworkName, EnumNames.Name(s.Inference.Comparison), EnumNames.Name(s.LayerMetric),
+                            EnumNames.Name(target.Metric), s.Inference.Bootstrap.ToString(CultureInfo.InvariantCulture), F(s.Inference.ConfidenceLevel),
                             kept.Count.ToString(CultureInfo.InvariantCulture),
                         });
                     }
@@ -147,8 +144,8 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
             Directory.CreateDirectory(context.Output.Figures);
             PanelFigures.SaveLines(figure, panels, "relative layer depth",
                 s.FigureAbsolute ? "|ΔRSA| = |ρ(condition) − ρ(baseline)|" : "ΔRSA = ρ(condition) − ρ(baseline)",
-                $"{kept.Count} baseline images; {EnumNames.Name(s.Comparison)} with the baseline's target RDMs; filled points: p_{EnumNames.Name(s.Correction)} < 0.05" +
-                (s.FigureAbsolute ? "" : $"; bands: {s.ConfidenceLevel:P0} bootstrap CI"),
+                $"{kept.Count} baseline images; {EnumNames.Name(s.Inference.Comparison)} with the baseline's target RDMs; filled points: p_{EnumNames.Name(s.Inference.Correction)} < 0.05" +
+                (s.FigureAbsolute ? "" : $"; bands: {s.Inference.ConfidenceLevel:P0} bootstrap CI"),
                 horizontalLines: s.FigureAbsolute ? null : new[] { (0.0, "") });
             outputs.Add(context.Output.Relative(figure + ".png"));
             outputs.Add(context.Output.Relative(figure + ".svg"));
@@ -165,13 +162,13 @@ internal sealed class DistractorRsaAnalysis : IAnalysisKind
             ["conditions"] = string.Join(", ", conditions.Select(DistractorConditions.Name)),
             ["baselineImages"] = kept.Count.ToString(CultureInfo.InvariantCulture),
             ["leftOut"] = (context.Stimuli.Count - kept.Count).ToString(CultureInfo.InvariantCulture) + " run stimuli without a distractor set entry (dropped by the builder)",
-            ["comparison"] = EnumNames.Name(s.Comparison),
+            ["comparison"] = EnumNames.Name(s.Inference.Comparison),
             ["layerMetric"] = EnumNames.Name(s.LayerMetric),
             ["delta"] = "ρ(layer RDM over the condition's edited images, target RDM of the baseline images) − ρ(layer RDM over the baseline images, same target RDM), same stimulus order",
-            ["bootstrap"] = s.Bootstrap.ToString(CultureInfo.InvariantCulture) + " resamples of the baseline images, the same images in both terms (percentile CI)",
-            ["confidenceLevel"] = s.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
+            ["bootstrap"] = s.Inference.Bootstrap.ToString(CultureInfo.InvariantCulture) + " resamples of the baseline images, the same images in both terms (percentile CI)",
+            ["confidenceLevel"] = s.Inference.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
             ["pValue"] = "two-sided bootstrap p = min(1, 2·min(1 + #{Δ* ≤ 0}, 1 + #{Δ* ≥ 0}) / (1 + B))",
-            ["correction"] = EnumNames.Name(s.Correction) + " across the layers of each model, condition and target",
+            ["correction"] = EnumNames.Name(s.Inference.Correction) + " across the layers of each model, condition and target",
         }, outputs, References));
     }
 

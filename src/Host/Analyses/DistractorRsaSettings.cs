@@ -1,7 +1,5 @@
 using RepLens.Abstractions;
 using RepLens.Host.Distractors;
-using RepLens.Rsa.Comparisons;
-using RepLens.Rsa.Inference;
 
 namespace RepLens.Host.Analyses;
 
@@ -15,8 +13,5 @@ internal sealed record DistractorRsaSettings(
     IReadOnlyList<string> Targets,
     IReadOnlyList<DistractorCondition> Conditions,
     DistanceMetric LayerMetric,
-    ComparisonMethod Comparison,
-    int Bootstrap,
-    double ConfidenceLevel,
-    MultipleComparisonCorrection Correction,
+    RsaInference Inference,
     bool FigureAbsolute);

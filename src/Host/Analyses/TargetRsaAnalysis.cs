@@ -38,11 +38,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
             models,
             targets,
             reader.Enum("layerMetric", DistanceMetric.Cosine),
-            reader.Enum("comparison", ComparisonMethod.Spearman),
-            reader.Int("permutations", 1000, min: 0),
-            reader.Int("bootstrap", 1000, min: 0),
-            reader.Double("confidenceLevel", 0.95, min: 0.5, max: 0.999),
-            reader.Enum("correction", MultipleComparisonCorrection.BenjaminiHochberg));
+            RsaInference.Read(reader));
     }
 
     /// <summary>Columns of <c>tables/target_rsa.csv</c>; the first nine are the contract of the issue that specified it.</summary>
@@ -83,15 +79,15 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
                     context.Cancellation.ThrowIfCancellationRequested();
                     var layer = model.Layers[i];
                     var layerRdm = context.LayerRdm(model, layer, s.LayerMetric);
-                    r[i] = RdmComparer.Compare(layerRdm, targetRdm, s.Comparison);
-                    p[i] = s.Permutations > 0
-                        ? PermutationTest.Run(targetRdm, layerRdm, s.Comparison, s.Permutations,
+                    r[i] = RdmComparer.Compare(layerRdm, targetRdm, s.Inference.Comparison);
+                    p[i] = s.Inference.Permutations > 0
+                        ? PermutationTest.Run(targetRdm, layerRdm, s.Inference.Comparison, s.Inference.Permutations,
                             context.DeriveSeed(Kind, "permutation", model.Name, layer.Name, target.Name)).PValue
                         : double.NaN;
-                    if (s.Bootstrap > 0)
+                    if (s.Inference.Bootstrap > 0)
                     {
-                        var ci = StimulusBootstrap.Compare(layerRdm, targetRdm, s.Comparison, s.Bootstrap,
-                            context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, target.Name), s.ConfidenceLevel);
+                        var ci = StimulusBootstrap.Compare(layerRdm, targetRdm, s.Inference.Comparison, s.Inference.Bootstrap,
+                            context.DeriveSeed(Kind, "bootstrap", model.Name, layer.Name, target.Name), s.Inference.ConfidenceLevel);
                         (low[i], high[i]) = (ci.Lower, ci.Upper);
                     }
                     else
@@ -100,7 +96,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
                     }
                     progress.Report(++done);
                 }
-                var adjusted = s.Permutations > 0 ? FalseDiscovery.Correct(p, s.Correction).Adjusted : p.Select(_ => double.NaN).ToArray();
+                var adjusted = s.Inference.Permutations > 0 ? FalseDiscovery.Correct(p, s.Inference.Correction).Adjusted : p.Select(_ => double.NaN).ToArray();
                 for (int i = 0; i < n; i++)
                 {
                     var layer = model.Layers[i];
@@ -108,19 +104,19 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
                     {
                         model.Name, layer.Name, layer.Depth.ToString(CultureInfo.InvariantCulture), target.Name,
                         F(r[i]), F(p[i]), F(adjusted[i]), F(low[i]), F(high[i]),
-                        F(model.RelativeDepth(layer)), layer.NetworkName, EnumNames.Name(s.Comparison), EnumNames.Name(s.LayerMetric),
-                        EnumNames.Name(target.Metric), s.Permutations.ToString(CultureInfo.InvariantCulture),
-                        s.Bootstrap.ToString(CultureInfo.InvariantCulture), context.Stimuli.Count.ToString(CultureInfo.InvariantCulture),
+                        F(model.RelativeDepth(layer)), layer.NetworkName, EnumNames.Name(s.Inference.Comparison), EnumNames.Name(s.LayerMetric),
+                        EnumNames.Name(target.Metric), s.Inference.Permutations.ToString(CultureInfo.InvariantCulture),
+                        s.Inference.Bootstrap.ToString(CultureInfo.InvariantCulture), context.Stimuli.Count.ToString(CultureInfo.InvariantCulture),
                     });
                 }
                 var x = model.Layers.Select(model.RelativeDepth).ToList();
                 series.Add(new LineSeriesData($"{model.Name} · {target.Name}", x, r,
-                    s.Bootstrap > 0 ? low : null, s.Bootstrap > 0 ? high : null,
-                    Marked: s.Permutations > 0 ? adjusted.Select(q => q < 0.05).ToList() : null));
+                    s.Inference.Bootstrap > 0 ? low : null, s.Inference.Bootstrap > 0 ? high : null,
+                    Marked: s.Inference.Permutations > 0 ? adjusted.Select(q => q < 0.05).ToList() : null));
                 var best = Array.IndexOf(r, r.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max());
                 if (best >= 0)
                     context.Log.LogInformation("target-rsa {Model} × {Target}: highest {Method} r = {R:0.000} at {Layer}", model.Name, target.Name,
-                        EnumNames.Name(s.Comparison), r[best], model.Layers[best].Name);
+                        EnumNames.Name(s.Inference.Comparison), r[best], model.Layers[best].Name);
             }
         }
 
@@ -128,21 +124,21 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
         CsvTable.Write(table, Columns, rows);
         var figure = context.Output.Figure("target_rsa");
         FigureWriter.SaveLines(figure, "Layer RDMs vs target RDMs",
-            "relative layer depth", $"{EnumNames.Name(s.Comparison)} r (layer RDM, target RDM)", series,
+            "relative layer depth", $"{EnumNames.Name(s.Inference.Comparison)} r (layer RDM, target RDM)", series,
             subtitle: $"{context.Stimuli.Count} stimuli; layer RDMs: {EnumNames.Name(s.LayerMetric)} distance" +
-                (s.Bootstrap > 0 ? $"; bands: {s.ConfidenceLevel:P0} bootstrap CI" : "") +
-                (s.Permutations > 0 ? $"; filled points: p_{EnumNames.Name(s.Correction)} < 0.05 ({s.Permutations} permutations)" : ""));
+                (s.Inference.Bootstrap > 0 ? $"; bands: {s.Inference.ConfidenceLevel:P0} bootstrap CI" : "") +
+                (s.Inference.Permutations > 0 ? $"; filled points: p_{EnumNames.Name(s.Inference.Correction)} < 0.05 ({s.Inference.Permutations} permutations)" : ""));
         var outputs = new[] { context.Output.Relative(figure + ".png"), context.Output.Relative(figure + ".svg"), context.Output.Relative(table) };
         context.Manifest.Outputs.AddRange(outputs);
         context.Manifest.Analyses.Add(new RunManifest.AnalysisInfo(Kind, Question, new Dictionary<string, string>
         {
-            ["comparison"] = EnumNames.Name(s.Comparison),
+            ["comparison"] = EnumNames.Name(s.Inference.Comparison),
             ["layerMetric"] = EnumNames.Name(s.LayerMetric),
-            ["permutations"] = s.Permutations.ToString(CultureInfo.InvariantCulture),
+            ["permutations"] = s.Inference.Permutations.ToString(CultureInfo.InvariantCulture),
             ["permutationScheme"] = "stimulus labels of the layer RDM permuted (rows and columns together); p = (1 + #{r_perm >= r}) / (1 + K)",
-            ["bootstrap"] = s.Bootstrap.ToString(CultureInfo.InvariantCulture),
-            ["confidenceLevel"] = s.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
-            ["correction"] = EnumNames.Name(s.Correction) + " across the layers of each model and target",
+            ["bootstrap"] = s.Inference.Bootstrap.ToString(CultureInfo.InvariantCulture),
+            ["confidenceLevel"] = s.Inference.ConfidenceLevel.ToString(CultureInfo.InvariantCulture),
+            ["correction"] = EnumNames.Name(s.Inference.Correction) + " across the layers of each model and target",
         }, outputs, References));
     }
 

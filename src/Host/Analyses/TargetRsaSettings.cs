@@ -1,6 +1,4 @@
 using RepLens.Abstractions;
-using RepLens.Rsa.Comparisons;
-using RepLens.Rsa.Inference;
 
 namespace RepLens.Host.Analyses;
 
@@ -9,8 +7,4 @@ internal sealed record TargetRsaSettings(
     IReadOnlyList<string> Models,
     IReadOnlyList<string> Targets,
     DistanceMetric LayerMetric,
-    ComparisonMethod Comparison,
-    int Permutations,
-    int Bootstrap,
-    double ConfidenceLevel,
-    MultipleComparisonCorrection Correction);
+    RsaInference Inference);

@@ -225,8 +225,23 @@ internal sealed class RunExecutor(
             {
                 ["name"] = t.Name, ["kind"] = t.Kind, ["metric"] = t.Metric is { } mt ? EnumNames.Name(mt) : null, ["options"] = Options(t.Options),
             }).ToArray()),
-            ["analyses"] = new JsonArray(c.Analyses.Select(a => (JsonNode?)JsonSerializer.SerializeToNode(
-                new { kind = a.Kind, settings = a.Settings }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })).ToArray()),
+            ["analyses"] = new JsonArray(c.Analyses.Select(a => (JsonNode?)new JsonObject { ["kind"] = a.Kind, ["settings"] = Settings(a.Settings) }).ToArray()),
         };
+    }
+
+    /// <summary>An analysis's settings as JSON, the shared comparison-and-test keys at the same level as the others (as in the config).</summary>
+    private static JsonObject Settings(object settings)
+    {
+        var node = JsonSerializer.SerializeToNode(settings, settings.GetType(), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })!.AsObject();
+        if (node["inference"] is JsonObject inference)
+        {
+            node.Remove("inference");
+            foreach (var (key, value) in inference.ToList())
+            {
+                inference.Remove(key);
+                node[key] = value;
+            }
+        }
+        return node;
     }
 }

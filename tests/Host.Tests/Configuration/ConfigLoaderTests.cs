@@ -59,8 +59,8 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(new[] { "net" }, settings.Models);
         Assert.Equal(new[] { "category" }, settings.Targets);
         Assert.Equal(DistanceMetric.Cosine, settings.LayerMetric);
-        Assert.Equal(ComparisonMethod.Spearman, settings.Comparison);
-        Assert.Equal(MultipleComparisonCorrection.BenjaminiHochberg, settings.Correction);
+        Assert.Equal(ComparisonMethod.Spearman, settings.Inference.Comparison);
+        Assert.Equal(MultipleComparisonCorrection.BenjaminiHochberg, settings.Inference.Correction);
     }
 
     [Fact]
