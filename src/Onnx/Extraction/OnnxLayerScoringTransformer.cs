@@ -107,37 +107,20 @@ public sealed class OnnxLayerScoringTransformer : ITransformer, IDisposable
     /// </summary>
     internal const GraphOptimizationLevel ExtractionOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
 
-    private sealed class View : IDataView
+    private sealed class View(OnnxLayerScoringTransformer parent, IDataView input, DataViewSchema schema) : Extraction.AppendedColumnsView(input, schema)
     {
-        private readonly OnnxLayerScoringTransformer _parent;
-        private readonly IDataView _input;
+        private readonly OnnxLayerScoringTransformer _parent = parent;
 
-        public View(OnnxLayerScoringTransformer parent, IDataView input, DataViewSchema schema)
+        public override DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
         {
-            _parent = parent;
-            _input = input;
-            Schema = schema;
-        }
-
-        public bool CanShuffle => _input.CanShuffle;
-
-        public DataViewSchema Schema { get; }
-
-        public long? GetRowCount() => _input.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        {
-            int first = _input.Schema.Count;
+            int first = Input.Schema.Count;
             var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
             bool run = needed.Any(i => i >= first);
-            var inputNeeded = needed.Where(i => i < first).Select(i => _input.Schema[i]).ToList();
-            var inputColumn = _input.Schema[_parent.InputColumnName];
+            var inputNeeded = needed.Where(i => i < first).Select(i => Input.Schema[i]).ToList();
+            var inputColumn = Input.Schema[_parent.InputColumnName];
             if (run && !inputNeeded.Any(c => c.Index == inputColumn.Index)) inputNeeded.Add(inputColumn);
-            return new Cursor(_parent, _input.GetRowCursor(inputNeeded, rand), Schema, first, run ? needed : null, inputColumn);
+            return new Cursor(_parent, Input.GetRowCursor(inputNeeded, rand), Schema, first, run ? needed : null, inputColumn);
         }
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-            new[] { GetRowCursor(columnsNeeded, rand) };
     }
 
     private sealed class Cursor : DataViewRowCursor

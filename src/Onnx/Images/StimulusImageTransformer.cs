@@ -86,41 +86,24 @@ public sealed class StimulusImageTransformer : ITransformer
         return MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Rgba32, rgba);
     }
 
-    private sealed class View : IDataView
+    private sealed class View(StimulusImageTransformer parent, IDataView input, DataViewSchema schema) : Extraction.AppendedColumnsView(input, schema)
     {
-        private readonly StimulusImageTransformer _parent;
-        private readonly IDataView _input;
+        private readonly StimulusImageTransformer _parent = parent;
 
-        public View(StimulusImageTransformer parent, IDataView input, DataViewSchema schema)
-        {
-            _parent = parent;
-            _input = input;
-            Schema = schema;
-        }
-
-        public bool CanShuffle => _input.CanShuffle;
-
-        public DataViewSchema Schema { get; }
-
-        public long? GetRowCount() => _input.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        public override DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
         {
             var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
             int imageIndex = Schema.Count - 1;
             bool imageActive = needed.Contains(imageIndex);
-            var inputNeeded = needed.Where(i => i < imageIndex).Select(i => _input.Schema[i]).ToList();
-            var pathColumn = _input.Schema[_parent.ImagePathColumnName];
+            var inputNeeded = needed.Where(i => i < imageIndex).Select(i => Input.Schema[i]).ToList();
+            var pathColumn = Input.Schema[_parent.ImagePathColumnName];
             if (imageActive && !inputNeeded.Any(c => c.Index == pathColumn.Index)) inputNeeded.Add(pathColumn);
-            var cursor = _input.GetRowCursor(inputNeeded, rand);
+            var cursor = Input.GetRowCursor(inputNeeded, rand);
             // A second cursor over the paths only, run ahead of the first, lets the next images be decoded
             // while the network runs on the current one (only where both cursors see the same row order).
-            var lookahead = imageActive && rand is null && _parent.PrefetchCount > 0 ? _input.GetRowCursor(new[] { pathColumn }) : null;
+            var lookahead = imageActive && rand is null && _parent.PrefetchCount > 0 ? Input.GetRowCursor(new[] { pathColumn }) : null;
             return new Cursor(_parent, cursor, lookahead, Schema, imageActive, pathColumn);
         }
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-            new[] { GetRowCursor(columnsNeeded, rand) };
     }
 
     private sealed class Cursor : DataViewRowCursor
