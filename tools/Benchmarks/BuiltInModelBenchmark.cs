@@ -45,13 +45,13 @@ internal static class BuiltInModelBenchmark
         }
         if (modelName != ImageNetResNet18.Name) throw new ArgumentException($"the only built-in model here is {ImageNetResNet18.Name}, not {modelName}");
         if (selectors.Count == 0) selectors.Add("op:Relu");
-        if (replens.Length == 0) replens = Path.Combine(RepoRoot(), "src", "Host", "bin", "Release", "net10.0", "replens.dll");
+        if (replens.Length == 0) replens = Repository.File("src", "Host", "bin", "Release", "net10.0", "replens.dll");
         if (!File.Exists(replens)) throw new FileNotFoundException($"the host is not built at {replens}: dotnet build Plugins.sln -c Release (or give --replens PATH)");
 
         Directory.CreateDirectory(work);
         var folder = Path.Combine(work, "images");
         if (!Directory.Exists(folder) || Directory.GetFiles(folder, "*.png").Length < count)
-            ExtractionBenchmark.RunPython(new[] { ExtractionBenchmark.Script, "images", work, count.ToString(CultureInfo.InvariantCulture) });
+            Repository.RunPython(new[] { ExtractionBenchmark.Script, "images", work, count.ToString(CultureInfo.InvariantCulture) });
         var images = Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).Take(count).ToList();
         var list = Path.Combine(work, "stimuli.csv");
         File.WriteAllLines(list, new[] { "path" }.Concat(images));
@@ -169,10 +169,4 @@ internal static class BuiltInModelBenchmark
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run from the repository (Plugins.sln not found)");
-    }
 }

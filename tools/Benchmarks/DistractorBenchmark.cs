@@ -37,7 +37,7 @@ internal static partial class DistractorBenchmark
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
-        var host = Path.Combine(SaliencyBenchmark.FindRoot(), "src", "Host", "bin", "Release", "net10.0", "replens.dll");
+        var host = Repository.HostDll;
         if (!File.Exists(host)) throw new FileNotFoundException($"Build the host in Release first (dotnet build -c Release src/Host): {host} is missing.");
         work ??= Path.Combine(Path.GetTempPath(), "replens-distractors-bench");
         var inputs = WriteInputs(work, targets, poolSize);

@@ -26,7 +26,6 @@ namespace RepLens.Benchmarks;
 /// </summary>
 internal static class ExtractionBenchmark
 {
-    private static readonly string Python = "/usr/bin/python3";
 
     public static int Run(string[] args)
     {
@@ -186,21 +185,13 @@ internal static class ExtractionBenchmark
         var modelPath = Path.Combine(o.Work, o.Arch + ".onnx");
         var folder = Path.Combine(o.Work, "images");
         if (!File.Exists(modelPath) || !Directory.Exists(folder) || Directory.GetFiles(folder, "*.png").Length < o.Images)
-            RunPython(new[] { Script, "setup", o.Work, o.Arch, o.Images.ToString(CultureInfo.InvariantCulture) });
+            Repository.RunPython(new[] { Script, "setup", o.Work, o.Arch, o.Images.ToString(CultureInfo.InvariantCulture) });
         var images = Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).Take(o.Images).ToList();
         return (modelPath, images);
     }
 
     /// <summary>The helper script in the source tree (it imports tools/export_onnx.py).</summary>
-    internal static string Script
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("run from the repository (Plugins.sln not found)"), "tools", "Benchmarks", "extraction_reference.py");
-        }
-    }
+    internal static string Script => Repository.File("tools", "Benchmarks", "extraction_reference.py");
 
     /// <summary>RepLens's pipeline with ML.NET's own ApplyOnnxModel in place of its ONNX transform, for comparison.</summary>
     private static IDataView MlNetApplyOnnxModel(OnnxLoadedModel model, IReadOnlyList<LayerDescription> layers, IDataView stimuli)
@@ -227,7 +218,7 @@ internal static class ExtractionBenchmark
 
         public TorchHelper(Options o, int images)
         {
-            var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false };
+            var start = new ProcessStartInfo(Repository.Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false };
             foreach (var a in new[] { Script, "torch", o.Work, o.Arch, images.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
             start.Environment["PYTHONWARNINGS"] = "ignore";
             _process = Process.Start(start)!;
@@ -251,18 +242,6 @@ internal static class ExtractionBenchmark
         }
     }
 
-    internal static List<string> RunPython(string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["PYTHONWARNINGS"] = "ignore";
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"python failed ({p.ExitCode}): {error.Result}");
-        return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-    }
 
     internal static IDataView Stimuli(IEnumerable<string> images) =>
         new MLContext().Data.LoadFromEnumerable(images.Select((p, i) => new StimulusRow { Id = $"s{i}", ImagePath = p, Category = "" }).ToList());

@@ -20,7 +20,7 @@ internal static class PythonBaselines
         int n = 1000, p = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
         Console.WriteLine($"python: N = {n}, P = {p}; {Machine.Describe()}");
         string script = Path.Combine(AppContext.BaseDirectory, "baselines.py");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, n.ToString(CultureInfo.InvariantCulture), p.ToString(CultureInfo.InvariantCulture)])
+        var psi = new ProcessStartInfo(Repository.Python, [script, n.ToString(CultureInfo.InvariantCulture), p.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,

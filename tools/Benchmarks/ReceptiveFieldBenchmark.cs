@@ -20,7 +20,6 @@ namespace RepLens.Benchmarks;
 /// </summary>
 internal static class ReceptiveFieldBenchmark
 {
-    private const string Python = "/usr/bin/python3";
 
     public static int Run(string[] args)
     {
@@ -79,7 +78,7 @@ internal static class ReceptiveFieldBenchmark
             $"one unit = {seconds / units / forwardSeconds:F2} forward passes (wall), {cpu / units / forwardCpu:F2} (CPU)"));
 
         // Forward validation of patterns through the ML.NET pipeline (what the analysis does for every pattern).
-        const int validated = 16;
+        int validated = Math.Min(16, units);
         var patterns = new float[validated * plan.InputLength];
         projector.Project(all.Take(validated).ToList(), patterns);
         var rows = Enumerable.Range(0, validated).Select(i => new Row { Input = patterns.AsSpan(i * plan.InputLength, plan.InputLength).ToArray() }).ToList();
@@ -125,20 +124,6 @@ internal static class ReceptiveFieldBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static List<string> RunPython(params string[] arguments)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
-        var script = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("run from the repository (Plugins.sln not found)"), "tools", "Benchmarks", "receptive_fields_reference.py");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["PYTHONWARNINGS"] = "ignore";
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"python failed ({p.ExitCode}): {error.Result}");
-        return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-    }
+    private static List<string> RunPython(params string[] arguments) =>
+        Repository.RunPython([Repository.File("tools", "Benchmarks", "receptive_fields_reference.py"), .. arguments]);
 }

@@ -35,7 +35,7 @@ internal static class SaliencyBenchmark
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
-        var root = FindRoot();
+        var root = Repository.Root;
         var host = Path.Combine(root, "src", "Host", "bin", "Release", "net10.0", "replens.dll");
         if (!File.Exists(host)) throw new FileNotFoundException($"Build the host in Release first (dotnet build -c Release src/Host): {host} is missing.");
         work ??= Path.Combine(Path.GetTempPath(), "replens-saliency-bench");
@@ -183,10 +183,4 @@ internal static class SaliencyBenchmark
         return paths;
     }
 
-    internal static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (Plugins.sln).");
-    }
 }

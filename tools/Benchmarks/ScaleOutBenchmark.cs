@@ -31,27 +31,13 @@ internal static class ScaleOutBenchmark
 
     private static int Arg(string[] args, int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 
-    private static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Plugins.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        }
-    }
+    private static string Root => Repository.Root;
 
-    private static string HostDll
-    {
-        get
-        {
-            var dll = Path.Combine(Root, "src", "Host", "bin", "Release", "net10.0", "replens.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the host first: dotnet build -c Release Plugins.sln ({dll})");
-        }
-    }
+    private static string HostDll => Repository.HostDll;
 
     private static int Quickstart(int reps)
     {
+        if (reps < 1) throw new ArgumentException("scaleout quickstart needs at least 1 repetition (after the warm-up).");
         var dir = Directory.CreateTempSubdirectory("replens-scaleout-").FullName;
         Console.WriteLine($"scaleout quickstart: examples/quickstart/config-tiny.json (random-weight ResNet-18-shaped CNN, 48 images, two targets, 1000 permutations, 200 bootstrap); {Machine.Describe()}");
         var q = Path.Combine(Root, "examples", "quickstart");
@@ -101,7 +87,7 @@ internal static class ScaleOutBenchmark
     {
         var dir = Directory.CreateTempSubdirectory("replens-scaleout-merge-").FullName;
         var data = Path.Combine(dir, "data");
-        Run("/usr/bin/python3", [Path.Combine(Root, "tools", "Benchmarks", "scaleout_data.py"), data, layers.ToString(CultureInfo.InvariantCulture), images.ToString(CultureInfo.InvariantCulture)]);
+        Run(Repository.Python, [Path.Combine(Root, "tools", "Benchmarks", "scaleout_data.py"), data, layers.ToString(CultureInfo.InvariantCulture), images.ToString(CultureInfo.InvariantCulture)]);
         string Config(string name) => Write(Path.Combine(dir, name + ".json"), $$"""
             { "name": "{{name}}", "stimuli": {{JsonSerializer.Serialize(Path.Combine(data, "stimuli.csv"))}}, "output": {{JsonSerializer.Serialize(Path.Combine(dir, name))}}, "seed": 1,
               "models": [ { "name": "net", "family": "resnet", "onnx": {{JsonSerializer.Serialize(Path.Combine(data, "model.onnx"))}}, "layers": [ "op:Relu" ] } ],

