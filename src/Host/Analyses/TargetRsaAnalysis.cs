@@ -58,7 +58,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
         var series = new List<LineSeriesData>();
         // RDMs first, so that each long step has its own progress (one live display at a time): the
         // extraction, the layer RDMs, the targets, then the tests.
-        foreach (var modelName in s.Models) context.LayerRdms(context.Model(modelName), s.LayerMetric);
+        var layerRdms = s.Models.ToDictionary(m => m, m => context.LayerRdms(context.Model(m), s.LayerMetric), StringComparer.Ordinal);
         foreach (var targetName in s.Targets) context.TargetRdm(context.Target(targetName));
         long total = s.Models.Sum(m => (long)context.Model(m).Layers.Count) * s.Targets.Count, done = 0;
         using var progress = context.Progress.Start(Kind, total, "layer comparisons");
@@ -78,7 +78,7 @@ internal sealed class TargetRsaAnalysis : IAnalysisKind
                 {
                     context.Cancellation.ThrowIfCancellationRequested();
                     var layer = model.Layers[i];
-                    var layerRdm = context.LayerRdm(model, layer, s.LayerMetric);
+                    var layerRdm = layerRdms[modelName][i];
                     r[i] = RdmComparer.Compare(layerRdm, targetRdm, s.Inference.Comparison);
                     p[i] = s.Inference.Permutations > 0
                         ? PermutationTest.Run(targetRdm, layerRdm, s.Inference.Comparison, s.Inference.Permutations,
