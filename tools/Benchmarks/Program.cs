@@ -18,6 +18,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["semantics-fixture"] = SemanticsBenchmark.WriteFixture,
     ["receptive-fields"] = ReceptiveFieldBenchmark.Run,
     ["distractors"] = DistractorBenchmark.Run,
+    ["brain-memory"] = BrainMemoryBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
